@@ -1,0 +1,14 @@
+//! gantry's spec readers: YAML text in, typed specs with positions and every problem out.
+//!
+//! - [`yaml`]: the spanned YAML tree shared by both formats.
+//! - [`diagnostic`]: problems with a file, a span and a help line.
+//! - [`blubber`]: Blubber v4 image specs (`.pipeline/blubber.yaml`).
+//!
+//! This crate is pure: no I/O, no environment, no async. Callers hand it text and a file
+//! name and get values or diagnostics back.
+
+pub mod blubber;
+pub mod diagnostic;
+pub mod yaml;
+
+pub use diagnostic::{Diagnostic, Diagnostics};
