@@ -59,6 +59,17 @@ spawn_daemon() {
   echo $!
 }
 
+# True when the pid runs. PID 1 on these machines does not reap orphans, so a daemon that died
+# stays a zombie and still passes `kill -0`.
+pid_alive() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ ${stat%% *} != Z ]]
+}
+
+not() { ! "$@"; }
+
 # Polls a command until it succeeds; fails after the timeout (seconds).
 wait_until() {
   local timeout=$1
