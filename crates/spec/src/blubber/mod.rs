@@ -1,5 +1,8 @@
 //! Blubber v4 image specs: decoding with Blubber's rules and messages, merging variants.
 
+pub mod decode;
 pub mod model;
+pub mod rules;
 
+pub use decode::parse;
 pub use model::*;
