@@ -16,11 +16,11 @@ use super::rules;
 use crate::diagnostic::{Diagnostic, Diagnostics, nearest};
 use crate::yaml::{self, Node as YamlNode, Reading, Span, Value};
 
-const TOP_LEVEL_KEYS: &[&str] = &[
+pub(crate) const TOP_LEVEL_KEYS: &[&str] = &[
     "version", "variants", "base", "arguments", "apt", "builder", "builders", "node", "php",
     "python", "lives", "runs", "entrypoint",
 ];
-const VARIANT_KEYS: &[&str] = &[
+pub(crate) const VARIANT_KEYS: &[&str] = &[
     "includes", "copies", "base", "arguments", "apt", "builder", "builders", "node", "php",
     "python", "lives", "runs", "entrypoint",
 ];

@@ -2,7 +2,9 @@
 
 pub mod decode;
 pub mod model;
+pub mod policy;
 pub mod rules;
+pub mod schema;
 
 pub use decode::parse;
 pub use model::*;
