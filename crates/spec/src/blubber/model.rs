@@ -10,6 +10,7 @@
 //! problems, `merge`/`expand` combine them.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::yaml::Span;
 
@@ -29,6 +30,9 @@ impl<T> Spanned<T> {
 /// A whole `blubber.yaml`: `version`, the top-level common config and the variants.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BlubberFile {
+    /// The file as the user named it; set by `parse`, carried by diagnostics found after
+    /// decoding (merge and graph checks).
+    pub path: Arc<str>,
     pub version: Spanned<String>,
     /// The top level: Blubber's defaults with the user's top-level keys decoded over them.
     pub common: Common,
