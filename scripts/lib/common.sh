@@ -2,6 +2,8 @@
 # Helpers shared by scripts/setup*.sh and .ci/run. Sourced, never run on its own.
 
 GANTRY_SCRIPT=${GANTRY_SCRIPT:-$(basename "${0%.sh}")}
+# Without it a failing command inside $(...) does not stop the script.
+shopt -s inherit_errexit
 
 # Debian's 20.10 CLI, not the 28.x one first on PATH: that one has no buildx plugin, so every
 # BuildKit build fails with it ("BuildKit is enabled but the buildx component is missing").
