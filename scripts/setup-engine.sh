@@ -27,7 +27,7 @@ ensure_cgroup_mounts() {
 dockerd_pid() {
   local pid
   pid=$(cat "$DOCKERD_PIDFILE" 2>/dev/null) || return 1
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+  [[ -n $pid ]] && pid_alive "$pid" && echo "$pid"
 }
 
 start_dockerd() {
