@@ -9,6 +9,7 @@
 
 pub mod blubber;
 pub mod diagnostic;
+pub mod pipeline;
 pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
