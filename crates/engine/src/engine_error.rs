@@ -49,23 +49,6 @@ pub enum EngineError {
         reason: String,
     },
 
-    /// A `.dockerignore` line is not a valid pattern.
-    #[error(
-        "{}:{line}: invalid .dockerignore pattern `{pattern}`: {reason} — patterns use Go's \
-         filepath.Match syntax (`*`, `?`, `[a-z]`, `\\` escapes) plus `**` and a leading `!`",
-        file.display()
-    )]
-    IgnorePattern {
-        /// The `.dockerignore` file.
-        file: PathBuf,
-        /// The 1-based line number.
-        line: usize,
-        /// The pattern as written.
-        pattern: String,
-        /// What is wrong with it.
-        reason: String,
-    },
-
     /// The engine ran the build and it failed, e.g. a `RUN` exited non-zero or the
     /// Dockerfile did not parse.
     #[error("{}", build_failed_message(step.as_deref(), message, log_tail))]
@@ -86,6 +69,16 @@ pub enum EngineError {
     ImageNotFound {
         /// The image reference as given.
         image: String,
+    },
+
+    /// The CA bundle given for builds behind a TLS-intercepting proxy is unusable.
+    #[error(
+        "the CA bundle cannot be used: {reason} — give gantry a PEM file of certificates, \
+         such as /etc/ssl/certs/ca-certificates.crt"
+    )]
+    CaBundle {
+        /// What is wrong with it.
+        reason: String,
     },
 
     /// The engine refused or failed a request; `action` says which.

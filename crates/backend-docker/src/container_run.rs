@@ -1,0 +1,157 @@
+//! Runs one container to completion: create, start, stream logs, wait, remove.
+//!
+//! Every container carries the `gantry.run=<run id>` label and is owned by a
+//! [`ContainerGuard`] from the moment it exists, so it is removed on success, on error and
+//! on cancellation. This module must not pull images or keep containers.
+
+use std::collections::HashMap;
+
+use bollard::Docker;
+use bollard::container::LogOutput;
+use bollard::errors::Error;
+use bollard::models::ContainerCreateBody;
+use bollard::query_parameters::{
+    CreateContainerOptions, ListContainersOptionsBuilder, LogsOptionsBuilder,
+    StartContainerOptions, WaitContainerOptionsBuilder,
+};
+use futures_util::StreamExt;
+use gantry_engine::{ContainerEvent, EngineError, OutputStream, RUN_LABEL, RunRequest};
+use tokio::sync::mpsc;
+
+use crate::api_failure::ApiFailure;
+use crate::container_guard::{ContainerGuard, remove_container};
+use crate::line_splitter::LineSplitter;
+
+/// Runs `request` and returns the container's exit code.
+pub(crate) async fn run_container(
+    docker: &Docker,
+    request: &RunRequest,
+    events: mpsc::Sender<ContainerEvent>,
+) -> Result<i64, EngineError> {
+    let mut labels: HashMap<String, String> = request.labels.clone().into_iter().collect();
+    labels.insert(RUN_LABEL.to_owned(), request.run_id.clone());
+    let config = ContainerCreateBody {
+        image: Some(request.image.clone()),
+        entrypoint: request.entrypoint.clone(),
+        cmd: request.command.clone(),
+        env: Some(
+            request
+                .env
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect(),
+        ),
+        user: request.user.clone(),
+        working_dir: request.workdir.clone(),
+        labels: Some(labels),
+        tty: Some(false),
+        ..ContainerCreateBody::default()
+    };
+    let created = docker
+        .create_container(None::<CreateContainerOptions>, config)
+        .await
+        .map_err(ApiFailure::from)
+        .map_err(|failure| match failure.is_not_found() {
+            true => EngineError::ImageNotFound {
+                image: request.image.clone(),
+            },
+            false => failure.engine(format!("create a container from {}", request.image)),
+        })?;
+    let id = created.id;
+    let guard = ContainerGuard::new(docker.clone(), id.clone());
+
+    docker
+        .start_container(&id, None::<StartContainerOptions>)
+        .await
+        .map_err(|e| {
+            ApiFailure::from(e).engine(format!("start a container from {}", request.image))
+        })?;
+    let _ = events
+        .send(ContainerEvent::Started {
+            container_id: id.clone(),
+        })
+        .await;
+
+    stream_output(docker, &id, &events).await?;
+
+    let wait = WaitContainerOptionsBuilder::default()
+        .condition("not-running")
+        .build();
+    let exit_code = match docker.wait_container(&id, Some(wait)).next().await {
+        Some(Ok(response)) => response.status_code,
+        Some(Err(Error::DockerContainerWaitError { code, .. })) => code,
+        Some(Err(error)) => {
+            return Err(ApiFailure::from(error).engine(format!("wait for container {id}")));
+        }
+        None => {
+            return Err(EngineError::Engine {
+                action: format!("wait for container {id}"),
+                reason: "the engine closed the wait without an exit code".into(),
+            });
+        }
+    };
+    guard.remove().await?;
+    Ok(exit_code)
+}
+
+/// Forwards the container's output line by line until it stops.
+async fn stream_output(
+    docker: &Docker,
+    id: &str,
+    events: &mpsc::Sender<ContainerEvent>,
+) -> Result<(), EngineError> {
+    let options = LogsOptionsBuilder::default()
+        .follow(true)
+        .stdout(true)
+        .stderr(true)
+        .build();
+    let mut logs = docker.logs(id, Some(options));
+    let mut stdout = LineSplitter::default();
+    let mut stderr = LineSplitter::default();
+    while let Some(output) = logs.next().await {
+        let output = output.map_err(|e| {
+            ApiFailure::from(e).engine(format!("read the output of container {id}"))
+        })?;
+        let (stream, splitter, message) = match output {
+            LogOutput::StdOut { message } | LogOutput::Console { message } => {
+                (OutputStream::Stdout, &mut stdout, message)
+            }
+            LogOutput::StdErr { message } => (OutputStream::Stderr, &mut stderr, message),
+            LogOutput::StdIn { .. } => continue,
+        };
+        for line in splitter.push(&message) {
+            let _ = events.send(ContainerEvent::Output { stream, line }).await;
+        }
+    }
+    for (stream, splitter) in [
+        (OutputStream::Stdout, &mut stdout),
+        (OutputStream::Stderr, &mut stderr),
+    ] {
+        if let Some(line) = splitter.finish() {
+            let _ = events.send(ContainerEvent::Output { stream, line }).await;
+        }
+    }
+    Ok(())
+}
+
+/// Removes every container labelled `gantry.run=<run_id>`; returns how many there were.
+pub(crate) async fn remove_leftovers(docker: &Docker, run_id: &str) -> Result<usize, EngineError> {
+    let action = || format!("remove the containers of run {run_id}");
+    let filters = HashMap::from([("label".to_owned(), vec![format!("{RUN_LABEL}={run_id}")])]);
+    let options = ListContainersOptionsBuilder::default()
+        .all(true)
+        .filters(&filters)
+        .build();
+    let containers = docker
+        .list_containers(Some(options))
+        .await
+        .map_err(|e| ApiFailure::from(e).engine(action()))?;
+    let mut removed = 0;
+    for id in containers.into_iter().filter_map(|c| c.id) {
+        remove_container(docker, &id)
+            .await
+            .map_err(|f| f.engine(action()))?;
+        removed += 1;
+    }
+    Ok(removed)
+}

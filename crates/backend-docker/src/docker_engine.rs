@@ -1,0 +1,122 @@
+//! [`DockerEngine`]: gantry's backend for a Docker Engine, through bollard.
+//!
+//! It connects once (from `DOCKER_HOST` or the default socket), negotiates the API
+//! version, and implements the engine crate's [`ImageBuilder`] and [`ContainerRunner`].
+//! Docker types must not leave this crate; everything public speaks `gantry-engine` types.
+
+use bollard::Docker;
+use gantry_engine::{
+    BuildEvent, BuildRequest, ContainerEvent, ContainerRunner, EngineError, EngineFuture,
+    ImageBuilder, ImageId, RunRequest,
+};
+use tokio::sync::mpsc;
+
+use crate::api_failure::ApiFailure;
+use crate::engine_http::EngineHttp;
+
+/// Where the engine is when `DOCKER_HOST` is not set.
+pub const DEFAULT_ENDPOINT: &str = "unix:///var/run/docker.sock";
+
+/// The oldest Engine API gantry works with: BuildKit builds with sessions (Docker 18.09).
+const MINIMUM_API: (usize, usize) = (1, 39);
+
+/// A connected Docker Engine.
+#[derive(Debug, Clone)]
+pub struct DockerEngine {
+    docker: Docker,
+    http: Result<EngineHttp, String>,
+    endpoint: String,
+    api_version: String,
+}
+
+impl DockerEngine {
+    /// Connects to the engine named by `DOCKER_HOST`, or to [`DEFAULT_ENDPOINT`].
+    pub async fn connect() -> Result<Self, EngineError> {
+        let endpoint = std::env::var("DOCKER_HOST")
+            .ok()
+            .filter(|host| !host.is_empty())
+            .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
+        Self::connect_to(&endpoint).await
+    }
+
+    /// Connects to the engine at `endpoint` (`unix:///path`, `tcp://host:port`, …), asks for
+    /// its API version and uses the older of its and bollard's.
+    pub async fn connect_to(endpoint: &str) -> Result<Self, EngineError> {
+        let unreachable = |failure: ApiFailure| EngineError::Unreachable {
+            endpoint: endpoint.to_owned(),
+            reason: failure.reason,
+        };
+        let docker = Docker::connect_with_host(endpoint).map_err(|e| unreachable(e.into()))?;
+        let docker = docker
+            .negotiate_version()
+            .await
+            .map_err(|e| unreachable(e.into()))?;
+        let version = docker.client_version();
+        let api_version = format!("{}.{}", version.major_version, version.minor_version);
+        if (version.major_version, version.minor_version) < MINIMUM_API {
+            return Err(EngineError::UnsupportedEngine {
+                endpoint: endpoint.to_owned(),
+                api_version,
+                minimum: format!("{}.{}", MINIMUM_API.0, MINIMUM_API.1),
+            });
+        }
+        let http = EngineHttp::new(endpoint, &api_version);
+        Ok(Self {
+            docker,
+            http,
+            endpoint: endpoint.to_owned(),
+            api_version,
+        })
+    }
+
+    /// The address this engine was reached at.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The negotiated Engine API version, e.g. `1.41` for Docker 20.10.
+    pub fn api_version(&self) -> &str {
+        &self.api_version
+    }
+
+    /// Makes `pem` (a CA bundle) available to builds as the local image
+    /// `gantry.local/ca-bundle:<sha256 prefix>` holding `/ca.crt`, and returns that
+    /// reference. Importing the same bundle again returns the existing image.
+    pub async fn import_ca_bundle(&self, pem: &[u8]) -> Result<String, EngineError> {
+        crate::ca_bundle::import_ca_bundle(&self.docker, pem).await
+    }
+}
+
+impl ImageBuilder for DockerEngine {
+    fn build<'a>(
+        &'a self,
+        request: &'a BuildRequest,
+        events: mpsc::Sender<BuildEvent>,
+    ) -> EngineFuture<'a, ImageId> {
+        Box::pin(async move {
+            let http = self.http.as_ref().map_err(|reason| EngineError::Engine {
+                action: "build an image".into(),
+                reason: reason.clone(),
+            })?;
+            crate::image_build::build_image(&self.docker, http, request, events).await
+        })
+    }
+}
+
+impl ContainerRunner for DockerEngine {
+    fn run<'a>(
+        &'a self,
+        request: &'a RunRequest,
+        events: mpsc::Sender<ContainerEvent>,
+    ) -> EngineFuture<'a, i64> {
+        Box::pin(crate::container_run::run_container(
+            &self.docker,
+            request,
+            events,
+        ))
+    }
+
+    fn remove_leftovers<'a>(&'a self, run_id: &'a str) -> EngineFuture<'a, usize> {
+        Box::pin(crate::container_run::remove_leftovers(&self.docker, run_id))
+    }
+}
