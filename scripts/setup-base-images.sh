@@ -4,7 +4,7 @@
 #   gantry.local/bookworm:1          debootstrap --variant=minbase bookworm, imported slim
 #   gantry.local/bookworm-nodejs:1   bookworm + nodejs npm
 #   gantry.local/bookworm-python3:1  bookworm + python3 python3-venv python3-pip
-#   gantry.local/bookworm-php:1      bookworm + php-cli composer
+#   gantry.local/bookworm-php:1      bookworm + php-cli composer unzip
 # Each image carries a hash of its recipe in a label; an image whose label matches is skipped, so a
 # second run costs a few `docker image inspect` calls, and a changed recipe rebuilds that image and
 # the images built on it. The debootstrap result is cached as a tarball under /var/cache/gantry.
@@ -42,6 +42,7 @@ SUMMARY=()
 busybox_recipe() {
   {
     declare -f build_busybox
+    echo "$DEFAULT_PATH"
     dpkg-query -W -f='${Version}' busybox-static
   } | recipe_hash
 }
@@ -76,6 +77,7 @@ bookworm_recipe() {
   {
     rootfs_recipe
     declare -f build_bookworm
+    echo "$DEFAULT_PATH"
   } | recipe_hash
 }
 
@@ -249,10 +251,12 @@ main() {
   remove_stale_work_dirs
   engine_answers || die "dockerd does not answer '$DOCKER info'; run scripts/setup-engine.sh first"
   ensure_packages busybox-static
-  ensure_image "$BUSYBOX_IMAGE" "$(busybox_recipe)" build_busybox
-  ensure_image "$BOOKWORM_IMAGE" "$(bookworm_recipe)" build_bookworm
-  for image in gantry.local/bookworm-nodejs:1 gantry.local/bookworm-python3:1 gantry.local/bookworm-php:1; do
-    ensure_image "$image" "$(lang_recipe "$image")" build_lang
+  for image in "${GANTRY_BASE_IMAGES[@]}"; do
+    case $image in
+      "$BUSYBOX_IMAGE") ensure_image "$image" "$(busybox_recipe)" build_busybox ;;
+      "$BOOKWORM_IMAGE") ensure_image "$image" "$(bookworm_recipe)" build_bookworm ;;
+      *) ensure_image "$image" "$(lang_recipe "$image")" build_lang ;;
+    esac
   done
   log "base images ($(since "$t0")):"
   printf '    %s\n' "${SUMMARY[@]}"

@@ -101,7 +101,7 @@ main() {
   mkdir -p "$GANTRY_LOG_DIR"
   local t0
   t0=$(now_ms)
-  ensure_packages docker-registry
+  ensure_packages docker-registry curl
   if [[ $(write_config) == changed ]]; then
     log "wrote $REGISTRY_CONFIG"
     stop_registry

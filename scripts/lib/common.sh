@@ -16,6 +16,7 @@ GANTRY_LOG_DIR=/var/log/gantry
 GANTRY_REGISTRY_ADDR=${GANTRY_REGISTRY_ADDR:-127.0.0.1:5000}
 # Images built by the setup carry a hash of their recipe under this label; a changed recipe rebuilds.
 GANTRY_RECIPE_LABEL=org.gantry.recipe
+# Built by setup-base-images.sh in this order (bookworm before the images built FROM it).
 GANTRY_BASE_IMAGES=(
   gantry.local/busybox:1
   gantry.local/bookworm:1
