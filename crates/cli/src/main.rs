@@ -1,1 +1,32 @@
-fn main() {}
+//! The `gantry` binary: parses the command line, dispatches, and turns outcomes into exit codes.
+
+mod args;
+mod build_progress;
+mod commands;
+mod diagnostic_report;
+mod exit_code;
+mod settings;
+
+use clap::Parser;
+
+use args::{Cli, Command, ImageCommand};
+use exit_code::ExitCode;
+
+fn main() -> std::process::ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::Invalid } else { ExitCode::Ok }.into();
+        }
+    };
+    let repo = cli.directory.as_path();
+    let code = match &cli.command {
+        Command::Image(ImageCommand::Dockerfile { spec, variant }) => commands::image::dockerfile(repo, spec, variant),
+        Command::Image(ImageCommand::Check { spec }) => commands::image::check(repo, spec),
+        Command::Image(ImageCommand::Build(build)) => commands::image::build(repo, build, None),
+        Command::Image(ImageCommand::Run { build, args }) => commands::image::build(repo, build, Some(args)),
+        Command::Schema { format } => commands::schema::print(*format),
+    };
+    code.into()
+}

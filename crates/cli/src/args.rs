@@ -1,0 +1,111 @@
+//! The command line as clap types: what users type, before any file is read.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// gantry: build, test, publish and deploy from `.pipeline/` files, the same on a laptop and in CI.
+#[derive(Debug, Parser)]
+#[command(name = "gantry", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Run as if started in DIR (the repository root).
+    #[arg(short = 'C', long = "directory", value_name = "DIR", global = true, default_value = ".")]
+    pub directory: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Blubber image specs: print, check and build variants.
+    #[command(subcommand)]
+    Image(ImageCommand),
+    /// Print a JSON Schema for editors.
+    Schema {
+        #[arg(value_enum)]
+        format: SchemaFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SchemaFormat {
+    /// The Blubber image spec (`.pipeline/blubber.yaml`).
+    Blubber,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImageCommand {
+    /// Print the Dockerfile of one variant.
+    Dockerfile {
+        #[command(flatten)]
+        spec: SpecArgs,
+        /// The variant to compile.
+        variant: String,
+    },
+    /// Check the whole file and report every problem (exit 2 when there is one).
+    Check {
+        #[command(flatten)]
+        spec: SpecArgs,
+    },
+    /// Build one variant on the Docker engine and print its image ID last.
+    Build(BuildArgs),
+    /// Build one variant, then run its entrypoint in a container (e.g. a test variant); the
+    /// container is removed afterwards and its exit status decides gantry's.
+    Run {
+        #[command(flatten)]
+        build: BuildArgs,
+        /// Arguments for the entrypoint.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SpecArgs {
+    /// The Blubber file.
+    #[arg(short = 'f', long = "file", value_name = "FILE", default_value = ".pipeline/blubber.yaml")]
+    pub file: PathBuf,
+    /// A policy file: allowed base images, forbidden users (Blubber's `--policy` format).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+    /// The variant to build.
+    pub variant: String,
+    /// Tag the image (repeatable).
+    #[arg(short = 't', long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// The build context (default: the repository root).
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<PathBuf>,
+    /// Build FROM a different image: `FROM=TO`, exact reference or a prefix ending in `/`
+    /// (repeatable; adds to `[images.base-map]` in gantry.toml).
+    #[arg(long = "base-map", value_name = "FROM=TO", value_parser = parse_mapping)]
+    pub base_map: Vec<(String, String)>,
+    /// A CA bundle (PEM) for package installs behind a TLS-intercepting proxy; it is mounted
+    /// during RUN steps only and never lands in the image.
+    #[arg(long = "ca-bundle", value_name = "PATH")]
+    pub ca_bundle: Option<PathBuf>,
+    /// Progress display: live on a terminal, plain lines otherwise.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+    pub progress: ProgressMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressMode {
+    Auto,
+    Plain,
+    Tty,
+}
+
+fn parse_mapping(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((from, to)) if !from.is_empty() && !to.is_empty() => Ok((from.to_string(), to.to_string())),
+        _ => Err(format!("expected FROM=TO, got {text:?}")),
+    }
+}

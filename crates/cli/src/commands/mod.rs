@@ -1,0 +1,5 @@
+//! One module per command family; each returns an exit code and writes results to stdout,
+//! progress and problems to stderr.
+
+pub mod image;
+pub mod schema;

@@ -1,0 +1,38 @@
+//! Renders spec diagnostics for people: `FILE:LINE:COL: message`, the source line with the
+//! span marked, and the help line. The one place that turns a `Diagnostic` into text.
+
+use std::fmt::Write as _;
+
+use gantry_spec::Diagnostic;
+
+/// Renders every diagnostic; `source_of` returns the text of a file named in a diagnostic.
+pub fn render<'a>(diagnostics: &[Diagnostic], source_of: impl Fn(&str) -> Option<&'a str>) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        render_one(&mut out, diagnostic, source_of(&diagnostic.file));
+    }
+    let count = diagnostics.len();
+    let _ = writeln!(out, "{count} problem{} found", if count == 1 { "" } else { "s" });
+    out
+}
+
+fn render_one(out: &mut String, diagnostic: &Diagnostic, source: Option<&str>) {
+    let start = diagnostic.span.start;
+    let _ = writeln!(out, "{}:{}:{}: {}", diagnostic.file, start.line, start.column, diagnostic.message);
+    let line_text = source.and_then(|text| text.lines().nth(start.line.saturating_sub(1) as usize));
+    if let Some(line_text) = line_text {
+        let number = start.line.to_string();
+        let gutter = " ".repeat(number.len());
+        let indent: String = line_text
+            .chars()
+            .take(start.column.saturating_sub(1) as usize)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let width = diagnostic.span.width_on_first_line() as usize;
+        let _ = writeln!(out, "{gutter} |");
+        let _ = writeln!(out, "{number} | {line_text}");
+        let _ = writeln!(out, "{gutter} | {indent}{}", "^".repeat(width.max(1)));
+    }
+    let _ = writeln!(out, "  help: {}", diagnostic.help);
+    out.push('\n');
+}

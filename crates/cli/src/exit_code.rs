@@ -1,0 +1,21 @@
+//! gantry's exit codes, one name per reason, shared by every command.
+
+/// Why gantry stopped. The numbers are part of the interface (docs/cli.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    Ok = 0,
+    /// A stage, test or build step failed.
+    Failed = 1,
+    /// The spec or the command line is invalid; nothing was run.
+    Invalid = 2,
+    /// The engine, registry or another piece of infrastructure failed or is unreachable.
+    Infrastructure = 3,
+    /// Interrupted (Ctrl-C); everything the command created was removed.
+    Interrupted = 130,
+}
+
+impl From<ExitCode> for std::process::ExitCode {
+    fn from(code: ExitCode) -> Self {
+        std::process::ExitCode::from(code as u8)
+    }
+}
