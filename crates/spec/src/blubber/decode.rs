@@ -66,7 +66,11 @@ impl Decoder {
     }
 
     fn file(&mut self, root: &YamlNode) -> BlubberFile {
-        let mut file = BlubberFile { common: Common::top_level_defaults(), ..BlubberFile::default() };
+        let mut file = BlubberFile {
+            path: self.file.clone(),
+            common: Common::top_level_defaults(),
+            ..BlubberFile::default()
+        };
         let Some(entries) = self.mapping(root, "the Blubber file", TOP_LEVEL_KEYS) else {
             return file;
         };
