@@ -1,4 +1,4 @@
-//! Runs one container to completion: create, start, stream logs, wait, remove.
+//! Runs one container to completion: create, attach, start, stream output, wait, remove.
 //!
 //! Every container carries the `gantry.run=<run id>` label and is owned by a
 //! [`ContainerGuard`] from the moment it exists, so it is removed on success, on error and
@@ -11,10 +11,10 @@ use bollard::container::LogOutput;
 use bollard::errors::Error;
 use bollard::models::ContainerCreateBody;
 use bollard::query_parameters::{
-    CreateContainerOptions, ListContainersOptionsBuilder, LogsOptionsBuilder,
+    AttachContainerOptionsBuilder, CreateContainerOptions, ListContainersOptionsBuilder,
     StartContainerOptions, WaitContainerOptionsBuilder,
 };
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 use gantry_engine::{ContainerEvent, EngineError, OutputStream, RUN_LABEL, RunRequest};
 use tokio::sync::mpsc;
 
@@ -60,6 +60,17 @@ pub(crate) async fn run_container(
     let id = created.id;
     let guard = ContainerGuard::new(docker.clone(), id.clone());
 
+    // Attached before the start, as `docker run` does, so no output is missed; reading
+    // logs instead loses an unterminated last line when the container exits.
+    let attach = AttachContainerOptionsBuilder::default()
+        .stream(true)
+        .stdout(true)
+        .stderr(true)
+        .build();
+    let attached = docker
+        .attach_container(&id, Some(attach))
+        .await
+        .map_err(|e| ApiFailure::from(e).engine(format!("attach to container {id}")))?;
     docker
         .start_container(&id, None::<StartContainerOptions>)
         .await
@@ -72,7 +83,7 @@ pub(crate) async fn run_container(
         })
         .await;
 
-    stream_output(docker, &id, &events).await?;
+    stream_output(attached.output, &id, &events).await?;
 
     let wait = WaitContainerOptionsBuilder::default()
         .condition("not-running")
@@ -96,16 +107,10 @@ pub(crate) async fn run_container(
 
 /// Forwards the container's output line by line until it stops.
 async fn stream_output(
-    docker: &Docker,
+    mut logs: impl Stream<Item = Result<LogOutput, Error>> + Unpin,
     id: &str,
     events: &mpsc::Sender<ContainerEvent>,
 ) -> Result<(), EngineError> {
-    let options = LogsOptionsBuilder::default()
-        .follow(true)
-        .stdout(true)
-        .stderr(true)
-        .build();
-    let mut logs = docker.logs(id, Some(options));
     let mut stdout = LineSplitter::default();
     let mut stderr = LineSplitter::default();
     while let Some(output) = logs.next().await {

@@ -5,7 +5,10 @@ mod common;
 use std::time::Instant;
 
 use common::{BUSYBOX, context, dir_mentions, docker, drain, engine, engine_with, image_files};
-use gantry_engine::{BuildEvent, BuildRequest, EngineError, ImageBuilder};
+use gantry_engine::{
+    BuildEvent, BuildRequest, ContainerEvent, ContainerRunner, EngineError, ImageBuilder,
+    OutputStream, RunRequest,
+};
 use tokio::sync::mpsc;
 
 async fn build(
@@ -193,12 +196,22 @@ async fn target_and_build_args_select_what_is_built() {
         .build_args
         .insert("GREETING".into(), "hi-from-args".into());
     let (result, events) = build(&engine, &request).await;
-    result.unwrap();
-    assert!(log_lines(&events).contains(&"hi-from-args"), "{events:#?}");
+    let image = result.unwrap();
     assert!(
         !events
             .iter()
             .any(|e| matches!(e, BuildEvent::StepStarted { name, .. } if name.contains("final"))),
-        "--target test skips the final stage"
+        "--target test skips the final stage: {events:#?}"
     );
+
+    let mut run = RunRequest::new("test-target", image.as_str());
+    run.command = Some(vec!["cat".into(), "/greeting".into()]);
+    let (tx, rx) = mpsc::channel(16);
+    let output = tokio::spawn(drain(rx));
+    assert_eq!(engine.run(&run, tx).await.unwrap(), 0);
+    let greeting = ContainerEvent::Output {
+        stream: OutputStream::Stdout,
+        line: "hi-from-args".into(),
+    };
+    assert!(output.await.unwrap().contains(&greeting));
 }

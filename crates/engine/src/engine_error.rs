@@ -64,7 +64,7 @@ pub enum EngineError {
     /// An image the operation needs is not in the engine.
     #[error(
         "image {image} is not in the Docker engine — build it first, or create the local base \
-         images with scripts/setup-images.sh (gantry never pulls)"
+         images with scripts/setup-base-images.sh (gantry never pulls)"
     )]
     ImageNotFound {
         /// The image reference as given.
