@@ -19,7 +19,10 @@ pub fn render<'a>(diagnostics: &[Diagnostic], source_of: impl Fn(&str) -> Option
 fn render_one(out: &mut String, diagnostic: &Diagnostic, source: Option<&str>) {
     let start = diagnostic.span.start;
     let _ = writeln!(out, "{}:{}:{}: {}", diagnostic.file, start.line, start.column, diagnostic.message);
-    let line_text = source.and_then(|text| text.lines().nth(start.line.saturating_sub(1) as usize));
+    // Line 0 means "no particular place in the file": no excerpt then.
+    let line_text = source
+        .filter(|_| start.line > 0)
+        .and_then(|text| text.lines().nth(start.line as usize - 1));
     if let Some(line_text) = line_text {
         let number = start.line.to_string();
         let gutter = " ".repeat(number.len());

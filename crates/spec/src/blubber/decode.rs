@@ -71,6 +71,7 @@ impl Decoder {
             common: Common::top_level_defaults(),
             ..BlubberFile::default()
         };
+        file.variants_span = Span { start: yaml::Pos { line: 1, column: 1 }, end: yaml::Pos { line: 1, column: 1 } };
         let Some(entries) = self.mapping(root, "the Blubber file", TOP_LEVEL_KEYS) else {
             return file;
         };
@@ -90,7 +91,10 @@ impl Decoder {
                         file.version = Spanned::new(version, value.span);
                     }
                 }
-                "variants" => file.variants = self.variants(value),
+                "variants" => {
+                    file.variants_span = key_node.span;
+                    file.variants = self.variants(value);
+                }
                 _ => self.common_key(&mut file.common, key, key_node, value),
             }
         }

@@ -249,7 +249,7 @@ fn unknown_variant(file: &BlubberFile, requested: &str) -> Diagnostic {
         None if names.is_empty() => "this file defines no variants; add one under `variants:`".to_owned(),
         None => format!("defined variants: {}", names.join(", ")),
     };
-    Diagnostic::new(&file.path, Span::default(), format!("There is no key '{requested}' in the dependency graph"), help)
+    Diagnostic::new(&file.path, file.variants_span, format!("There is no key '{requested}' in the dependency graph"), help)
 }
 
 fn unknown_include(file: &BlubberFile, index: usize, include: &Spanned<String>) -> Diagnostic {

@@ -38,6 +38,9 @@ pub struct BlubberFile {
     pub common: Common,
     /// Variants in file order.
     pub variants: Vec<Variant>,
+    /// Where the `variants:` key is (the start of the file when there is none), for
+    /// "no such variant" errors.
+    pub variants_span: Span,
 }
 
 impl BlubberFile {
