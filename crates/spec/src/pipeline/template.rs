@@ -94,8 +94,9 @@ impl Template {
         Ok(Template { text: text.to_string(), span, parts })
     }
 
-    /// A template without expressions (used for defaults the planner fills in).
-    pub fn literal(text: &str, span: Span) -> Template {
+    /// A template the planner writes in place of a missing field (PipelineLib's defaults,
+    /// such as `${.imageID}`), reported at `span`. Invalid expressions stay literal text.
+    pub fn synthesized(text: &str, span: Span) -> Template {
         Template::lex(text, span, ColumnMap::Unknown).unwrap_or_else(|_| Template {
             text: text.to_string(),
             span,
