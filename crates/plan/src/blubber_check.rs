@@ -16,21 +16,33 @@ use crate::steps::BlubberConfig;
 use crate::suggestion::did_you_mean;
 
 /// The Blubber files of a plan as the caller found them, by path relative to the repository
-/// root: `Some(text)`, or `None` when the file does not exist.
-pub type BlubberSources = BTreeMap<String, Option<String>>;
+/// root.
+pub type BlubberSources = BTreeMap<String, BlubberFileState>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlubberFileState {
+    Missing,
+    /// The file exists; its text was not loaded, so its variants are not checked.
+    Exists,
+    Loaded(String),
+}
 
 /// Problems with the references from `config.yaml` to Blubber files and variants, located in
-/// `config.yaml`. Paths missing from `sources` are not checked.
+/// `config.yaml`: missing files, files whose YAML cannot be read, unknown variants. Paths
+/// absent from `sources` are not checked.
 pub fn check_blubber_references(plan: &Plan, sources: &BlubberSources) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for blubber_use in plan.blubber_uses() {
         let (path, text, span) = match blubber_use.config {
             BlubberConfig::File { path, span } => {
                 let Some(path) = path.as_known() else { continue };
-                let Some(found) = sources.get(&path) else { continue };
-                let Some(text) = found else {
-                    diagnostics.push(missing_file(&plan.file, &path, *span, &blubber_use));
-                    continue;
+                let text = match sources.get(&path) {
+                    None | Some(BlubberFileState::Exists) => continue,
+                    Some(BlubberFileState::Missing) => {
+                        diagnostics.push(missing_file(&plan.file, &path, *span, &blubber_use));
+                        continue;
+                    }
+                    Some(BlubberFileState::Loaded(text)) => text,
                 };
                 (path, text.as_str(), *span)
             }
@@ -55,7 +67,10 @@ pub fn check_blubber_references(plan: &Plan, sources: &BlubberSources) -> Vec<Di
 pub fn check_blubber_files(sources: &BlubberSources) -> Vec<Diagnostic> {
     sources
         .iter()
-        .filter_map(|(path, text)| Some((path, text.as_ref()?)))
+        .filter_map(|(path, state)| match state {
+            BlubberFileState::Loaded(text) => Some((path, text)),
+            BlubberFileState::Missing | BlubberFileState::Exists => None,
+        })
         .flat_map(|(path, text)| {
             let file: Arc<str> = path.as_str().into();
             gantry_spec::blubber::parse(&file, text).err().unwrap_or_default()

@@ -31,7 +31,7 @@ mod suggestion;
 mod text;
 mod value;
 
-pub use blubber_check::{BlubberSources, check_blubber_files, check_blubber_references};
+pub use blubber_check::{BlubberFileState, BlubberSources, check_blubber_files, check_blubber_references};
 pub use naming::{
     PROMOTE_ENVIRONMENTS, PUBLIC_IMAGE_PREFIX, image_full_name, image_name_allowed, is_image_id, sanitize_image_part,
     sanitize_relative_path,
