@@ -215,3 +215,15 @@ async fn target_and_build_args_select_what_is_built() {
     };
     assert!(output.await.unwrap().contains(&greeting));
 }
+
+#[tokio::test]
+async fn missing_context_directory_is_named() {
+    let Some(engine) = engine().await else { return };
+    let request = BuildRequest::new("FROM scratch\n", "/nonexistent/gantry-context");
+    let (result, _) = build(&engine, &request).await;
+    let error = result.unwrap_err();
+    assert!(
+        matches!(&error, EngineError::BuildContext { path, .. } if path.ends_with("gantry-context")),
+        "{error:?}"
+    );
+}
