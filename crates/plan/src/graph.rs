@@ -11,7 +11,7 @@
 //! (setup is implicitly an ancestor of every stage).
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 
 use gantry_spec::pipeline::Pipeline;
 use gantry_spec::yaml::Span;
@@ -19,6 +19,7 @@ use gantry_spec::yaml::Span;
 #[derive(Debug, Clone)]
 pub struct StageGraph {
     nodes: Vec<GraphNode>,
+    index: HashMap<String, usize>,
     edges: Vec<Edge>,
     /// Per node: indices into `edges` of the edges leading into it, in insertion order.
     incoming: Vec<Vec<usize>>,
@@ -70,7 +71,7 @@ impl StageGraph {
     }
 
     pub fn index_of(&self, name: &str) -> Option<usize> {
-        self.nodes.iter().position(|n| n.name == name)
+        self.index.get(name).copied()
     }
 
     pub fn predecessors(&self, node: usize) -> impl Iterator<Item = usize> + '_ {
@@ -172,15 +173,17 @@ impl StageGraph {
     }
 }
 
-struct GraphBuilder<'a> {
-    pipeline: &'a Pipeline,
+struct GraphBuilder {
+    /// Position in `stages` by name.
+    file_order: HashMap<String, usize>,
     graph: StageGraph,
 }
 
-impl<'a> GraphBuilder<'a> {
-    fn new(pipeline: &'a Pipeline) -> Self {
-        let graph = StageGraph { nodes: Vec::new(), edges: Vec::new(), incoming: Vec::new(), outgoing: Vec::new() };
-        GraphBuilder { pipeline, graph }
+impl GraphBuilder {
+    fn new(pipeline: &Pipeline) -> Self {
+        let file_order = pipeline.stages.iter().enumerate().map(|(i, s)| (s.name.value.clone(), i)).collect();
+        let graph = StageGraph { nodes: Vec::new(), index: HashMap::new(), edges: Vec::new(), incoming: Vec::new(), outgoing: Vec::new() };
+        GraphBuilder { file_order, graph }
     }
 
     fn add_arc<'n>(&mut self, arc: impl Iterator<Item = (&'n str, Span)>) {
@@ -198,9 +201,8 @@ impl<'a> GraphBuilder<'a> {
         if let Some(index) = self.graph.index_of(name) {
             return index;
         }
-        let stages = &self.pipeline.stages;
-        let position = stages.iter().position(|s| s.name.value == name);
-        let rank = position.unwrap_or(stages.len() + self.graph.nodes.len());
+        let rank = self.file_order.get(name).copied().unwrap_or(self.file_order.len() + self.graph.nodes.len());
+        self.graph.index.insert(name.to_string(), self.graph.nodes.len());
         self.graph.nodes.push(GraphNode { name: name.to_string(), span, rank });
         self.graph.incoming.push(Vec::new());
         self.graph.outgoing.push(Vec::new());

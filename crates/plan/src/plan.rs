@@ -48,8 +48,6 @@ pub struct PlannedStage {
     /// The planned stages this one waits for (direct predecessors; through skipped stages
     /// when those are left out), in plan order.
     pub needs: Vec<String>,
-    /// Every planned stage this one comes after: the stages whose values it may read.
-    pub ancestors: Vec<String>,
     /// The kind of stage, for listings and for the executor's no-op shortcut.
     pub origin: StageOrigin,
     pub steps: Steps,

@@ -7,7 +7,9 @@
 //! comes in the request.
 
 use gantry_spec::diagnostic::Diagnostic;
-use gantry_spec::pipeline::{Pipeline, PipelineFile};
+use std::collections::HashMap;
+
+use gantry_spec::pipeline::{Pipeline, PipelineFile, Stage};
 
 use crate::graph::{Cycle, NodeSet, StageGraph};
 use crate::plan::{FetchOptions, PipelinePlan, Plan, PlannedStage, StageOrigin};
@@ -82,10 +84,16 @@ impl PipelinePlanner<'_> {
     fn plan_stages(&mut self, order: &[usize], ancestors: &[NodeSet], selection: &Selection) -> Vec<PlannedStage> {
         let mut resolver =
             Resolver::new(self.file.path.clone(), self.pipeline, self.graph, ancestors, &self.request.setup);
+        let mut position = vec![0; order.len()];
+        for (i, &node) in order.iter().enumerate() {
+            position[node] = i;
+        }
+        let definitions: HashMap<&str, &Stage> = self.pipeline.stages.iter().map(|s| (s.name.value.as_str(), s)).collect();
         let mut stages = Vec::new();
         for &node in order {
             let name = &self.graph.nodes()[node].name;
-            let definition = self.pipeline.stage(name).map(expand_shorthand);
+            let written = definitions.get(name.as_str()).copied();
+            let definition = written.map(expand_shorthand);
             if selection.skipped.contains(node) {
                 let bindings = definition.as_deref().map(static_bindings).unwrap_or_default();
                 resolver.bind_skipped(name, &bindings);
@@ -96,7 +104,7 @@ impl PipelinePlanner<'_> {
             }
             let upcoming = definition.as_deref().map(static_bindings).unwrap_or_default();
             resolver.enter_stage(node, upcoming);
-            let (steps, notify, origin) = match (definition.as_deref(), self.pipeline.stage(name)) {
+            let (steps, notify, origin) = match (definition.as_deref(), written) {
                 (Some(stage), Some(written)) => {
                     let planned = StagePlanner::new(&mut resolver, self.pipeline).plan(stage);
                     let origin = if written.only_name { StageOrigin::Shorthand } else { StageOrigin::Defined };
@@ -106,9 +114,8 @@ impl PipelinePlanner<'_> {
             };
             stages.push(PlannedStage {
                 name: name.clone(),
-                span: self.pipeline.stage(name).map_or(self.graph.nodes()[node].span, |s| s.name.span),
-                needs: self.needs(node, order, selection),
-                ancestors: self.planned_names(order, |n| ancestors[node].contains(n) && selection.planned.contains(n)),
+                span: written.map_or(self.graph.nodes()[node].span, |s| s.name.span),
+                needs: self.needs(node, &position, selection),
                 origin,
                 steps,
                 notify,
@@ -118,10 +125,11 @@ impl PipelinePlanner<'_> {
         stages
     }
 
-    /// The nearest planned stages before `node`, looking through stages left out.
-    fn needs(&self, node: usize, order: &[usize], selection: &Selection) -> Vec<String> {
-        let mut needed = NodeSet::with_capacity(self.graph.nodes().len());
+    /// The nearest planned stages before `node`, looking through stages left out, in plan
+    /// order (`position` is each node's place in the topological order).
+    fn needs(&self, node: usize, position: &[usize], selection: &Selection) -> Vec<String> {
         let mut seen = NodeSet::with_capacity(self.graph.nodes().len());
+        let mut needed = Vec::new();
         let mut pending: Vec<usize> = self.graph.predecessors(node).collect();
         while let Some(parent) = pending.pop() {
             if seen.contains(parent) {
@@ -129,16 +137,13 @@ impl PipelinePlanner<'_> {
             }
             seen.insert(parent);
             if selection.planned.contains(parent) {
-                needed.insert(parent);
+                needed.push(parent);
             } else {
                 pending.extend(self.graph.predecessors(parent));
             }
         }
-        self.planned_names(order, |n| needed.contains(n))
-    }
-
-    fn planned_names(&self, order: &[usize], keep: impl Fn(usize) -> bool) -> Vec<String> {
-        order.iter().filter(|&&n| keep(n)).map(|&n| self.graph.nodes()[n].name.clone()).collect()
+        needed.sort_by_key(|&n| position[n]);
+        needed.into_iter().map(|n| self.graph.nodes()[n].name.clone()).collect()
     }
 
     fn not_scheduled(&self) -> Vec<String> {
