@@ -291,23 +291,21 @@ impl<'a> Resolver<'a> {
                 None => format!("setup binds: {}, params.<NAME>", SETUP_KEYS.join(", ")),
             };
         }
-        if own_stage {
-            if let Some((_, step)) = self.position.upcoming.iter().find(|(k, _)| k == key) {
-                let now = self.position.step.map(StepKind::name).unwrap_or("start");
-                return format!(
-                    "`.{key}` is bound by this stage's {} step, which runs after {now}: steps run in the order build → run → copy → publish → promote → deploy → exports",
-                    step.name()
-                );
-            }
+        if own_stage && let Some((_, step)) = self.position.upcoming.iter().find(|(k, _)| k == key) {
+            let now = self.position.step.map(StepKind::name).unwrap_or("start");
+            return format!(
+                "`.{key}` is bound by this stage's {} step, which runs after {now}: steps run in the order build → run → copy → publish → promote → deploy → exports",
+                step.name()
+            );
         }
         let keys = self.bindings.keys(namespace);
         if key == "imageID" && own_stage && !keys.contains(&"imageID") {
             return format!("stage '{namespace}' builds no image: add `build: <variant>` to it, or run another stage's image with `image: '${{<stage>.imageID}}'`");
         }
-        if let Some(step) = STEPS_THAT_BIND.iter().copied().find(|s| s.binds().contains(&key)) {
-            if !keys.contains(&key) {
-                return format!("stage '{namespace}' has no {} step, so nothing binds '{key}' there", step.name());
-            }
+        if let Some(step) = STEPS_THAT_BIND.iter().copied().find(|s| s.binds().contains(&key))
+            && !keys.contains(&key)
+        {
+            return format!("stage '{namespace}' has no {} step, so nothing binds '{key}' there", step.name());
         }
         match did_you_mean(key, keys.iter().copied()) {
             Some(suggestion) => format!("did you mean `{suggestion}`? '{namespace}' binds: {}", keys.join(", ")),

@@ -522,14 +522,14 @@ impl Decoder {
     }
 
     fn deploy_cluster(&mut self, node: &Node, path: &str) {
-        if let Some(cluster) = self.string(node, path) {
-            if cluster != "ci" {
-                self.report(
-                    node.span,
-                    format!("{path}: must be equal to constant (\"ci\")"),
-                    "PipelineLib deploys only to the CI cluster; remove `cluster` or write `cluster: ci`",
-                );
-            }
+        if let Some(cluster) = self.string(node, path)
+            && cluster != "ci"
+        {
+            self.report(
+                node.span,
+                format!("{path}: must be equal to constant (\"ci\")"),
+                "PipelineLib deploys only to the CI cluster; remove `cluster` or write `cluster: ci`",
+            );
         }
     }
 

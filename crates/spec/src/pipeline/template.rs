@@ -181,10 +181,10 @@ impl ColumnMap {
     fn span(self, char_offset: usize, source: &str, whole: Span) -> Span {
         match self {
             ColumnMap::Exact(start) => {
-                let column = start.column + char_offset as u32;
+                let column = start.column.saturating_add(u32::try_from(char_offset).unwrap_or(u32::MAX));
                 Span {
                     start: Pos { line: start.line, column },
-                    end: Pos { line: start.line, column: column + source.chars().count() as u32 },
+                    end: Pos { line: start.line, column: column.saturating_add(u32::try_from(source.chars().count()).unwrap_or(u32::MAX)) },
                 }
             }
             ColumnMap::Unknown => whole,
