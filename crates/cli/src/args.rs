@@ -21,6 +21,14 @@ pub enum Command {
     /// Blubber image specs: print, check and build variants.
     #[command(subcommand)]
     Image(ImageCommand),
+    /// Print the pipelines, their stages and what each needs.
+    List(SelectionArgs),
+    /// Print what would run, in order, with the variables known before running.
+    Plan(SelectionArgs),
+    /// Validate .pipeline/config.yaml and every Blubber file it uses (exit 2 on problems).
+    Check(SelectionArgs),
+    /// Draw the execution graph.
+    Graph(GraphArgs),
     /// Print a JSON Schema for editors.
     Schema {
         #[arg(value_enum)]
@@ -108,4 +116,33 @@ fn parse_mapping(text: &str) -> Result<(String, String), String> {
         Some((from, to)) if !from.is_empty() && !to.is_empty() => Ok((from.to_string(), to.to_string())),
         _ => Err(format!("expected FROM=TO, got {text:?}")),
     }
+}
+
+/// Which pipelines and stages a command looks at.
+#[derive(Debug, Args)]
+pub struct SelectionArgs {
+    /// Pipelines to use (default: all, in file order).
+    #[arg(value_name = "PIPELINE")]
+    pub pipelines: Vec<String>,
+    /// Only these stages and what they need (repeatable).
+    #[arg(long = "stage", value_name = "NAME")]
+    pub stages: Vec<String>,
+    /// Leave these stages out (repeatable).
+    #[arg(long = "skip", value_name = "NAME")]
+    pub skip: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// The drawing language.
+    #[arg(long, value_enum, default_value_t = GraphFormatArg::Dot)]
+    pub format: GraphFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormatArg {
+    Dot,
+    Mermaid,
 }

@@ -26,6 +26,10 @@ fn main() -> std::process::ExitCode {
         Command::Image(ImageCommand::Check { spec }) => commands::image::check(repo, spec),
         Command::Image(ImageCommand::Build(build)) => commands::image::build(repo, build, None),
         Command::Image(ImageCommand::Run { build, args }) => commands::image::build(repo, build, Some(args)),
+        Command::List(selection) => commands::pipeline::list(repo, selection),
+        Command::Plan(selection) => commands::pipeline::plan(repo, selection),
+        Command::Check(selection) => commands::pipeline::check(repo, selection),
+        Command::Graph(graph) => commands::pipeline::graph(repo, graph),
         Command::Schema { format } => commands::schema::print(*format),
     };
     code.into()

@@ -2,4 +2,5 @@
 //! progress and problems to stderr.
 
 pub mod image;
+pub mod pipeline;
 pub mod schema;
