@@ -8,12 +8,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use gantry_spec::diagnostic::Diagnostic;
+use gantry_spec::diagnostic::{Diagnostic, nearest};
 use gantry_spec::yaml::{self, Span, Value};
 
 use crate::plan::{BlubberUse, Plan};
 use crate::steps::BlubberConfig;
-use crate::suggestion::did_you_mean;
 
 /// The Blubber files of a plan as the caller found them, by path relative to the repository
 /// root.
@@ -98,7 +97,7 @@ fn unknown_variant(config: &Arc<str>, path: &str, variants: &[String], blubber_u
         return None;
     }
     let list = variants.join(", ");
-    let help = match did_you_mean(variant, variants.iter().map(String::as_str)) {
+    let help = match nearest(variant, variants.iter().map(String::as_str)) {
         Some(suggestion) => format!("did you mean '{suggestion}'? Variants in {path}: {list}"),
         None => format!("variants in {path}: {list}"),
     };

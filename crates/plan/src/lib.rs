@@ -27,7 +27,6 @@ mod resolver;
 mod selection;
 mod stage_planner;
 mod steps;
-mod suggestion;
 mod text;
 mod value;
 

@@ -12,9 +12,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use gantry_spec::diagnostic::Diagnostic;
-
-use crate::suggestion::did_you_mean;
+use gantry_spec::diagnostic::{Diagnostic, nearest};
 use gantry_spec::pipeline::{Pipeline, Template, TemplatePart, TemplateValue, Variable};
 use gantry_spec::yaml::Span;
 
@@ -278,7 +276,7 @@ impl<'a> Resolver<'a> {
             return format!("stage '{namespace}' is not in `execution`, so it never runs and binds nothing");
         }
         let names: Vec<&str> = self.graph.nodes().iter().map(|n| n.name.as_str()).chain([SETUP]).collect();
-        match did_you_mean(namespace, names.iter().copied()) {
+        match nearest(namespace, names.iter().copied()) {
             Some(suggestion) => format!("did you mean `${{{suggestion}.{key}}}`? No stage is named '{namespace}'"),
             None => format!("no stage is named '{namespace}'; stages here: {}", names.join(", ")),
         }
@@ -286,7 +284,7 @@ impl<'a> Resolver<'a> {
 
     fn name_help(&self, namespace: &str, key: &str, own_stage: bool) -> String {
         if namespace == SETUP {
-            return match did_you_mean(key, SETUP_KEYS.iter().copied()) {
+            return match nearest(key, SETUP_KEYS.iter().copied()) {
                 Some(suggestion) => format!("did you mean `${{setup.{suggestion}}}`?"),
                 None => format!("setup binds: {}, params.<NAME>", SETUP_KEYS.join(", ")),
             };
@@ -307,7 +305,7 @@ impl<'a> Resolver<'a> {
         {
             return format!("stage '{namespace}' has no {} step, so nothing binds '{key}' there", step.name());
         }
-        match did_you_mean(key, keys.iter().copied()) {
+        match nearest(key, keys.iter().copied()) {
             Some(suggestion) => format!("did you mean `{suggestion}`? '{namespace}' binds: {}", keys.join(", ")),
             None => format!("'{namespace}' binds: {}", keys.join(", ")),
         }

@@ -8,9 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use gantry_spec::diagnostic::Diagnostic;
-
-use crate::suggestion::did_you_mean;
+use gantry_spec::diagnostic::{Diagnostic, nearest};
 use gantry_spec::pipeline::{Pipeline, PipelineFile};
 
 use crate::graph::{NodeSet, StageGraph};
@@ -31,7 +29,7 @@ pub(crate) fn selected_pipelines<'f>(file: &'f PipelineFile, request: &PlanReque
     let names: Vec<&str> = file.pipelines.iter().map(|p| p.name.value.as_str()).collect();
     for requested in &request.pipelines {
         if !names.contains(&requested.as_str()) {
-            let help = match did_you_mean(requested, names.iter().copied()) {
+            let help = match nearest(requested, names.iter().copied()) {
                 Some(suggestion) => format!("did you mean '{suggestion}'? Pipelines here: {}", names.join(", ")),
                 None => format!("pipelines here: {}", names.join(", ")),
             };
@@ -63,7 +61,7 @@ fn unknown_stage_help(name: &str, graphs: &[(&Pipeline, StageGraph)], scheduled:
         return format!("pipeline '{}' defines '{name}' but leaves it out of `execution`, so it never runs", pipeline.name.value);
     }
     let list = scheduled.iter().copied().collect::<Vec<_>>().join(", ");
-    match did_you_mean(name, scheduled.iter().copied()) {
+    match nearest(name, scheduled.iter().copied()) {
         Some(suggestion) => format!("did you mean '{suggestion}'? Stages: {list}"),
         None => format!("stages: {list}"),
     }
