@@ -5,27 +5,7 @@
 
 /// Go's `path.Clean`: the shortest equivalent path (`./a//b/../c/` → `a/c`, `` → `.`).
 pub fn clean(path: &str) -> String {
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|last| *last != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            other => parts.push(other),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".to_owned(),
-        (false, false) => joined,
-    }
+    gantry_spec::blubber::rules::clean_path(path)
 }
 
 /// Go's `path.Dir`: everything but the last element, cleaned (`foo/bar.txt` → `foo`, `a` → `.`).
