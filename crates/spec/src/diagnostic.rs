@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::yaml::Span;
+use crate::yaml::{self, Node, Span};
 
 /// One problem in one file, with the region it concerns and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -23,6 +23,19 @@ impl Diagnostic {
     pub fn new(file: &Arc<str>, span: Span, message: impl Into<String>, help: impl Into<String>) -> Self {
         Diagnostic { file: file.clone(), span, message: message.into(), help: help.into() }
     }
+}
+
+/// Parses a YAML document; a syntax error becomes a diagnostic in yaml.v2's wording
+/// (`yaml: line N: ...`), which is what Blubber users see and search for.
+pub fn parse_yaml(file: &Arc<str>, text: &str) -> Result<Node, Vec<Diagnostic>> {
+    yaml::parse(text).map_err(|e| {
+        vec![Diagnostic::new(
+            file,
+            Span { start: e.pos, end: e.pos },
+            format!("yaml: line {}: {}", e.pos.line, e.message),
+            "fix the YAML syntax at this position (check indentation and that values containing `: ` are quoted)",
+        )]
+    })
 }
 
 /// Collects diagnostics while a decoder or validator walks a spec, so that every problem is

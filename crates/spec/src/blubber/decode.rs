@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use super::model::*;
 use super::rules;
-use crate::diagnostic::{Diagnostic, Diagnostics, nearest};
+use crate::diagnostic::{Diagnostic, Diagnostics, nearest, parse_yaml};
 use crate::yaml::{self, Node as YamlNode, Reading, Span, Value};
 
 pub(crate) const TOP_LEVEL_KEYS: &[&str] = &[
@@ -35,14 +35,7 @@ const REMOVED_KEYS: &[(&str, &str)] = &[
 
 /// Parses and decodes a Blubber file. `file` is the name used in diagnostics.
 pub fn parse(file: &Arc<str>, text: &str) -> Result<BlubberFile, Vec<Diagnostic>> {
-    let root = yaml::parse(text).map_err(|e| {
-        vec![Diagnostic::new(
-            file,
-            Span { start: e.pos, end: e.pos },
-            format!("yaml: line {}: {}", e.pos.line, e.message),
-            "fix the YAML syntax at this position (check indentation and that values containing `: ` are quoted)",
-        )]
-    })?;
+    let root = parse_yaml(file, text)?;
     let mut decoder = Decoder { file: file.clone(), diagnostics: Diagnostics::default() };
     let decoded = decoder.file(&root);
     if decoder.diagnostics.is_empty() {

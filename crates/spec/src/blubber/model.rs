@@ -12,20 +12,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+pub use crate::spanned::Spanned;
 use crate::yaml::Span;
-
-/// A value together with the place it was written.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Spanned<T> {
-    pub value: T,
-    pub span: Span,
-}
-
-impl<T> Spanned<T> {
-    pub fn new(value: T, span: Span) -> Self {
-        Spanned { value, span }
-    }
-}
 
 /// A whole `blubber.yaml`: `version`, the top-level common config and the variants.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -23,9 +23,9 @@ use super::stage::Stage;
 use super::steps::*;
 use super::template::{ColumnMap, Template};
 use super::template_value::TemplateValue;
-use crate::blubber::Spanned;
-use crate::diagnostic::{Diagnostic, Diagnostics, nearest};
-use crate::yaml::{self, Node, Reading, Span, Style, Value};
+use crate::Spanned;
+use crate::diagnostic::{Diagnostic, Diagnostics, nearest, parse_yaml};
+use crate::yaml::{Node, Reading, Span, Style, Value};
 
 const PIPELINE_KEYS: &[&str] = &["blubberfile", "directory", "fetch", "execution", "stages", "notify"];
 const STAGE_KEYS: &[&str] = &[
@@ -65,14 +65,7 @@ enum Strictness {
 
 /// Parses and decodes a `config.yaml`. `file` is the name used in diagnostics.
 pub fn parse(file: &Arc<str>, text: &str) -> Result<PipelineFile, Vec<Diagnostic>> {
-    let root = yaml::parse(text).map_err(|e| {
-        vec![Diagnostic::new(
-            file,
-            Span { start: e.pos, end: e.pos },
-            format!("yaml: line {}: {}", e.pos.line, e.message),
-            "fix the YAML syntax at this position (check indentation and that values containing `: ` are quoted)",
-        )]
-    })?;
+    let root = parse_yaml(file, text)?;
     let mut decoder = Decoder { file: file.clone(), diagnostics: Diagnostics::default() };
     let decoded = decoder.file(&root);
     if decoder.diagnostics.is_empty() { Ok(decoded) } else { Err(decoder.diagnostics.into_sorted()) }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::stage::Stage;
 use super::steps::Notify;
 use super::template::Template;
-use crate::blubber::Spanned;
+use crate::Spanned;
 use crate::yaml::Span;
 
 /// A whole `config.yaml`.

@@ -7,7 +7,7 @@
 
 use super::pipeline_file::BlubberSource;
 use super::steps::{Build, CopyEntry, Deploy, Export, Notify, Promote, Publish, Run, Trigger};
-use crate::blubber::Spanned;
+use crate::Spanned;
 use crate::yaml::Span;
 
 #[derive(Debug, Clone, PartialEq)]

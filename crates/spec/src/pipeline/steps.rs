@@ -8,7 +8,7 @@
 
 use super::template::Template;
 use super::template_value::TemplateValue;
-use crate::blubber::Spanned;
+use crate::Spanned;
 use crate::yaml::Span;
 
 /// `build: variant` or `build: {variant, context, excludes, imagePullPolicy}`.
