@@ -9,16 +9,25 @@ use gantry_spec::Diagnostic;
 pub fn render<'a>(diagnostics: &[Diagnostic], source_of: impl Fn(&str) -> Option<&'a str>) -> String {
     let mut out = String::new();
     for diagnostic in diagnostics {
-        render_one(&mut out, diagnostic, source_of(&diagnostic.file));
+        render_one(&mut out, "", diagnostic, source_of(&diagnostic.file));
     }
     let count = diagnostics.len();
     let _ = writeln!(out, "{count} problem{} found", if count == 1 { "" } else { "s" });
     out
 }
 
-fn render_one(out: &mut String, diagnostic: &Diagnostic, source: Option<&str>) {
+/// Renders diagnostics that do not stop the command, each message marked `warning:`.
+pub fn render_warnings<'a>(warnings: &[Diagnostic], source_of: impl Fn(&str) -> Option<&'a str>) -> String {
+    let mut out = String::new();
+    for warning in warnings {
+        render_one(&mut out, "warning: ", warning, source_of(&warning.file));
+    }
+    out
+}
+
+fn render_one(out: &mut String, marker: &str, diagnostic: &Diagnostic, source: Option<&str>) {
     let start = diagnostic.span.start;
-    let _ = writeln!(out, "{}:{}:{}: {}", diagnostic.file, start.line, start.column, diagnostic.message);
+    let _ = writeln!(out, "{}:{}:{}: {marker}{}", diagnostic.file, start.line, start.column, diagnostic.message);
     // Line 0 means "no particular place in the file": no excerpt then.
     let line_text = source
         .filter(|_| start.line > 0)

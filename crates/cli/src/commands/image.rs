@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use gantry_backend_docker::DockerEngine;
 use gantry_engine::{BuildRequest, EngineError, ContainerEvent, ContainerRunner, ImageBuilder, OutputStream, RunRequest};
-use gantry_image::{CompileOptions, ImageMap};
+use gantry_image::{CompileOptions, Dockerfile, ImageMap};
 use gantry_spec::Diagnostic;
 use gantry_spec::blubber::BlubberFile;
 
@@ -40,6 +40,12 @@ impl LoadedSpec {
         gantry_spec::blubber::parse(&self.name, &self.text).map_err(|diagnostics| self.report(&diagnostics))
     }
 
+    /// Prints the warnings of a compiled Dockerfile to stderr.
+    fn warn(&self, dockerfile: &Dockerfile) {
+        let source = |name: &str| (name == &*self.name).then_some(self.text.as_str());
+        eprint!("{}", diagnostic_report::render_warnings(&dockerfile.warnings, source));
+    }
+
     /// Prints diagnostics to stderr and returns the "invalid spec" exit code.
     fn report(&self, diagnostics: &[Diagnostic]) -> ExitCode {
         let text = diagnostic_report::render(diagnostics, |name| (name == &*self.name).then_some(self.text.as_str()));
@@ -63,6 +69,7 @@ pub fn dockerfile(repo: &Path, spec: &SpecArgs, variant: &str) -> ExitCode {
         check_policy(repo, spec, &loaded, &file, Some(variant))?;
         let compiled = gantry_image::compile(&file, variant, &compile_options(BTreeMap::new(), None))
             .map_err(|d| loaded.report(&d))?;
+        loaded.warn(&compiled);
         Ok(compiled.to_string())
     };
     match run() {
@@ -175,8 +182,9 @@ pub fn build(repo: &Path, args: &BuildArgs, run_args: Option<&Vec<String>>) -> E
     base_map.extend(args.base_map.iter().cloned());
     let ca_bundle = args.ca_bundle.clone().or(settings.ca_bundle);
     // Compile once before touching the engine, so an invalid spec never starts a build.
-    if let Err(diagnostics) = gantry_image::compile(&file, &args.variant, &compile_options(base_map.clone(), None)) {
-        return loaded.report(&diagnostics);
+    match gantry_image::compile(&file, &args.variant, &compile_options(base_map.clone(), None)) {
+        Ok(dockerfile) => loaded.warn(&dockerfile),
+        Err(diagnostics) => return loaded.report(&diagnostics),
     }
     let context = args.context.as_ref().map_or_else(|| repo.to_path_buf(), |dir| repo.join(dir));
     let progress = BuildProgress::new(match args.progress {
