@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use super::model::Common;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::yaml::{self, Span, Value};
+use crate::yaml::{self, Pos, Span, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
@@ -122,12 +122,18 @@ impl Policy {
         let mut violations = Diagnostics::default();
         for enforcement in &self.enforcements {
             let segments: Vec<&str> = enforcement.path.split('.').collect();
+            let top_span = Span { start: Pos { line: 1, column: 1 }, end: Pos { line: 1, column: 1 } };
             let (config, rest, span) = match segments.as_slice() {
                 ["variants", name, rest @ ..] => match variants.iter().find(|(n, _, _)| n == name) {
                     Some((_, config, span)) => (*config, rest, *span),
                     None => continue,
                 },
-                rest => (top, rest, Span::default()),
+                rest => (top, rest, top_span),
+            };
+            // Point at the value itself where the model keeps its place.
+            let span = match (rest, &config.base) {
+                (["base"], Some(base)) => base.span,
+                _ => span,
             };
             let Some(value) = lookup(config, rest) else { continue };
             if !enforcement.allows(&value) {
