@@ -18,7 +18,12 @@ mod engine_error;
 mod image_builder;
 mod image_id;
 mod output_stream;
+mod run_event;
+mod run_outcome;
 mod run_request;
+mod stage_failure;
+mod stage_output;
+mod stage_report;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -31,7 +36,14 @@ pub use engine_error::EngineError;
 pub use image_builder::ImageBuilder;
 pub use image_id::ImageId;
 pub use output_stream::OutputStream;
+pub use run_event::{
+    LogSource, PipelineSummary, RUN_EVENT_VERSION, RunEvent, RunEventLine, StageRef, StageSummary, Timestamp,
+};
+pub use run_outcome::RunOutcome;
 pub use run_request::{RUN_LABEL, RunRequest};
+pub use stage_failure::{FailureKind, StageFailure};
+pub use stage_output::{BindingValue, BuiltImage, PublishedImage, StageOutput};
+pub use stage_report::{StageReport, StageStatus};
 
 /// The future a backend operation returns: boxed so that the backend traits stay
 /// object-safe (`Arc<dyn ImageBuilder>`), `Send` so that it can run on any tokio worker.
