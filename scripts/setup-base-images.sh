@@ -5,6 +5,7 @@
 #   gantry.local/bookworm-nodejs:1   bookworm + nodejs npm
 #   gantry.local/bookworm-python3:1  bookworm + python3 python3-venv python3-pip
 #   gantry.local/bookworm-php:1      bookworm + php-cli composer unzip
+#   gantry.local/bookworm-nginx:1    bookworm + nginx-light (the reverse proxy of `gantry env`)
 # Each image carries a hash of its recipe in a label; an image whose label matches is skipped, so a
 # second run costs a few `docker image inspect` calls, and a changed recipe rebuilds that image and
 # the images built on it. The debootstrap result is cached as a tarball under /var/cache/gantry.
@@ -25,6 +26,7 @@ declare -A LANG_PACKAGES=(
   [gantry.local/bookworm-python3:1]="ca-certificates python3 python3-venv python3-pip"
   # composer cannot unpack the zip dists most packages ship without unzip (or php-zip)
   [gantry.local/bookworm-php:1]="ca-certificates php-cli composer unzip"
+  [gantry.local/bookworm-nginx:1]="nginx-light"
 )
 # image -> shell command that must succeed inside a freshly built image
 declare -A SMOKE_TESTS=(
@@ -33,6 +35,7 @@ declare -A SMOKE_TESTS=(
   [gantry.local/bookworm-nodejs:1]='node --version && npm --version'
   [gantry.local/bookworm-python3:1]='python3 --version && python3 -m venv /tmp/v && /tmp/v/bin/pip --version'
   [gantry.local/bookworm-php:1]='php --version && COMPOSER_ALLOW_SUPERUSER=1 composer --version'
+  [gantry.local/bookworm-nginx:1]='nginx -v && nginx -t'
 )
 
 SUMMARY=()

@@ -23,6 +23,7 @@ GANTRY_BASE_IMAGES=(
   gantry.local/bookworm-nodejs:1
   gantry.local/bookworm-python3:1
   gantry.local/bookworm-php:1
+  gantry.local/bookworm-nginx:1
 )
 
 log() { printf '[%s] %s\n' "$GANTRY_SCRIPT" "$*"; }
