@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::{CanaryPlan, ImageRef, ReleaseConfig};
+use crate::{CanaryPlan, ImageRef, PublishedPort, ReleaseConfig};
 
 /// A service, the image and config for its next release, and how to roll it out.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,8 +17,8 @@ pub struct DeployRequest {
     pub secret_values: BTreeMap<String, SecretValue>,
     /// Total replicas of the service when fully rolled out.
     pub replicas: u32,
-    /// Container port the service listens on, published on every node.
-    pub port: Option<u16>,
+    /// The port the service listens on and where the target publishes it.
+    pub publish: Option<PublishedPort>,
     /// Step-wise rollout with analysis; `None` replaces the release at once.
     pub canary: Option<CanaryPlan>,
 }
@@ -42,7 +42,7 @@ impl DeployRequest {
             config: ReleaseConfig::default(),
             secret_values: BTreeMap::new(),
             replicas,
-            port: None,
+            publish: None,
             canary: None,
         }
     }
