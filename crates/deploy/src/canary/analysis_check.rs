@@ -1,6 +1,6 @@
 //! [`AnalysisCheck`]: one thing measured during a canary step, and its thresholds.
 //!
-//! Must not perform the measurement; analysis runners do that.
+//! Must not perform the measurement; the analysis does that.
 
 use std::time::Duration;
 
@@ -17,23 +17,50 @@ pub struct AnalysisCheck {
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckKind {
     /// Container health of the new release's replicas (Docker `HEALTHCHECK`, task state).
-    /// Fails when more than `max_unhealthy` replicas are unhealthy, failed or restarting.
+    /// Fails when more than `max_unhealthy` replicas failed (exited, were killed as
+    /// unhealthy) since the canary started.
     Health { max_unhealthy: u32 },
-    /// An HTTP GET of `path` on every new replica. Fails when a replica answers another status
-    /// than `expect_status`, does not answer within `timeout`, or answers slower than
-    /// `max_latency` (when set).
-    HttpProbe { path: String, expect_status: u16, timeout: Duration, max_latency: Option<Duration> },
-    /// The error ratio from a Prometheus text-format endpoint: of the increase of `metric`
-    /// across all series since the step began, the share whose `label` starts with
-    /// `error_prefix` (e.g. `code` starting with `5`). Fails above `max_ratio`; no data until
-    /// at least `min_requests` requests were counted.
-    ErrorRate { path: String, metric: String, label: String, error_prefix: String, max_ratio: f64, min_requests: u64 },
+    /// An HTTP GET on every new replica.
+    HttpProbe(HttpProbeSpec),
+    /// The error ratio from a Prometheus text-format endpoint on every new replica.
+    ErrorRate(ErrorRateSpec),
 }
 
-impl CheckKind {
-    /// An error-rate check on `http_requests_total{code="5xx"}` at `path`.
-    pub fn http_error_rate(path: impl Into<String>, max_ratio: f64) -> Self {
-        CheckKind::ErrorRate {
+/// An HTTP probe: fails when a replica answers another status than `expect_status`, does
+/// not answer within `timeout`, or answers slower than `max_latency` (when set).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpProbeSpec {
+    pub path: String,
+    pub expect_status: u16,
+    pub timeout: Duration,
+    pub max_latency: Option<Duration>,
+}
+
+/// An error-rate query: of the increase of counter `metric` (all series, all replicas)
+/// since the previous scrape, the share whose `label` starts with `error_prefix` (e.g.
+/// `code` starting with `5`). Fails above `max_ratio`; no data while fewer than
+/// `min_requests` requests were counted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorRateSpec {
+    pub path: String,
+    pub metric: String,
+    pub label: String,
+    pub error_prefix: String,
+    pub max_ratio: f64,
+    pub min_requests: u64,
+}
+
+impl HttpProbeSpec {
+    /// A probe of `path` expecting 200 within 2 s.
+    pub fn new(path: impl Into<String>) -> Self {
+        Self { path: path.into(), expect_status: 200, timeout: Duration::from_secs(2), max_latency: None }
+    }
+}
+
+impl ErrorRateSpec {
+    /// `http_requests_total` at `path`, errors where `code` starts with `5`.
+    pub fn http_requests(path: impl Into<String>, max_ratio: f64) -> Self {
+        Self {
             path: path.into(),
             metric: "http_requests_total".into(),
             label: "code".into(),

@@ -16,6 +16,9 @@ pub struct CanaryPlan {
     pub pause: Duration,
     /// Time between two measurements of a check.
     pub interval: Duration,
+    /// How long past its pause a step waits for every check to pass (replicas still
+    /// starting, no requests counted yet) before the release fails for lack of data.
+    pub no_data_timeout: Duration,
     pub checks: Vec<AnalysisCheck>,
 }
 
