@@ -23,7 +23,7 @@ pub(crate) fn install(ctx: &StageContext, chown: bool, findings: &mut Findings) 
             let is_local = artifact.is_local();
             instructions.push(Instruction::Copy {
                 chown: chown.then(|| LIVES_CHOWN.to_owned()),
-                from: (!is_local).then(|| ctx.from_target(from)),
+                from: (!is_local).then(|| ctx.copy_source_ref(from)),
                 sources: vec![if is_local { source } else { source_in_stage(ctx, from, &source) }],
                 destination,
             });

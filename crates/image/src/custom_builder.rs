@@ -75,7 +75,7 @@ fn bind_mount(ctx: &StageContext, mount: &Mount) -> RunMount {
     let from = mount.from.value.as_str();
     let destination = if mount.destination.is_empty() { "." } else { mount.destination.as_str() };
     RunMount::Bind {
-        from: (from != "local").then(|| ctx.from_target(from)),
+        from: (from != "local").then(|| ctx.copy_source_ref(from)),
         source: (!mount.source.is_empty()).then(|| mount.source.clone()),
         target: go_path::resolve(ctx.lives_in(), destination),
         read_write: true,

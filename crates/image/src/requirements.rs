@@ -50,7 +50,7 @@ fn copy_instruction(ctx: &StageContext, group: &Group) -> Instruction {
     let sources = group.sources.iter().map(|s| if is_local { s.clone() } else { source_in_stage(ctx, group.from, s) }).collect();
     Instruction::Copy {
         chown: Some(LIVES_CHOWN.to_owned()),
-        from: (!is_local).then(|| ctx.from_target(group.from)),
+        from: (!is_local).then(|| ctx.copy_source_ref(group.from)),
         sources,
         destination: group.destination.clone(),
     }

@@ -50,7 +50,7 @@ impl StageContext<'_> {
 
     /// What `--from=` names for a copy or mount source other than `local`: a stage as is, an
     /// image after rewriting.
-    pub fn from_target(&self, from: &str) -> String {
+    pub fn copy_source_ref(&self, from: &str) -> String {
         if self.is_stage(from) { from.to_owned() } else { self.options.images.rewrite(from) }
     }
 }

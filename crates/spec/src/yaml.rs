@@ -155,16 +155,14 @@ pub fn read_plain_scalar(text: &str) -> Reading {
     }
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
     let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c == '_' || c.is_digit(radix));
-    if let Some(bin) = unsigned.strip_prefix("0b") {
-        if digits(bin, 2) {
+    if let Some(bin) = unsigned.strip_prefix("0b")
+        && digits(bin, 2) {
             return Reading::Int;
         }
-    }
-    if let Some(hex) = unsigned.strip_prefix("0x") {
-        if digits(hex, 16) {
+    if let Some(hex) = unsigned.strip_prefix("0x")
+        && digits(hex, 16) {
             return Reading::Int;
         }
-    }
     if unsigned.starts_with(|c: char| c.is_ascii_digit()) && digits(unsigned, 10) {
         return Reading::Int;
     }

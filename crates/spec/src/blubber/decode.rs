@@ -135,8 +135,8 @@ impl Decoder {
     fn common_key(&mut self, common: &mut Common, key: &str, key_node: &YamlNode, value: &YamlNode) {
         match key {
             "base" => {
-                if !value.is_null() {
-                    if let Some(base) = self.string(value, "base") {
+                if !value.is_null()
+                    && let Some(base) = self.string(value, "base") {
                         if !rules::is_image_reference(&base) {
                             self.report(
                                 value.span,
@@ -146,7 +146,6 @@ impl Decoder {
                         }
                         common.base = Some(Spanned::new(base, value.span));
                     }
-                }
             }
             "arguments" => {
                 common.arguments = self.env_map(value, "arguments");

@@ -68,7 +68,7 @@ impl Expander<'_> {
         let Some(config) = self.expanded_variant(name) else { return };
         path.push(name.to_owned());
         for (dependency, span) in variant_dependencies(&config, self.file) {
-            if path.iter().any(|visiting| *visiting == dependency) {
+            if path.contains(&dependency) {
                 self.diagnostics.push(cycle(&self.file.path, &dependency, span, "copies, requirements or mounts"));
                 continue;
             }

@@ -28,11 +28,10 @@ impl Variant {
 impl Common {
     /// Merges a later layer (an included variant, then the variant itself) into this one.
     pub fn merge(&mut self, later: &Common) {
-        if let Some(base) = &later.base {
-            if !base.value.is_empty() {
+        if let Some(base) = &later.base
+            && !base.value.is_empty() {
                 self.base = Some(base.clone());
             }
-        }
         merge_map(&mut self.arguments, &later.arguments);
         merge_apt(&mut self.apt, &later.apt);
         if let Some(later_builders) = &later.builders {

@@ -30,7 +30,7 @@ pub fn is_env_name(name: &str) -> bool {
 
 /// An absolute path that is not `/` itself.
 pub fn is_absolute_non_root_path(path: &str) -> bool {
-    path.starts_with('/') && path.trim_end_matches('/') != "" && clean_path(path) != "/"
+    path.starts_with('/') && !path.trim_end_matches('/').is_empty() && clean_path(path) != "/"
 }
 
 /// `^[a-zA-Z0-9]+$`
@@ -113,21 +113,19 @@ pub fn is_image_reference(reference: &str) -> bool {
         Some((rest, digest)) => (rest, Some(digest)),
         None => (reference, None),
     };
-    if let Some(digest) = digest {
-        if !is_digest(digest) {
+    if let Some(digest) = digest
+        && !is_digest(digest) {
             return false;
         }
-    }
     let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
     let (name, tag) = match rest[last_slash..].find(':') {
         Some(i) => (&rest[..last_slash + i], Some(&rest[last_slash + i + 1..])),
         None => (rest, None),
     };
-    if let Some(tag) = tag {
-        if !is_tag(tag) {
+    if let Some(tag) = tag
+        && !is_tag(tag) {
             return false;
         }
-    }
     let components: Vec<&str> = name.split('/').collect();
     let path = if components.len() > 1 && is_domain(components[0]) && !is_path_component(components[0]) {
         &components[1..]
