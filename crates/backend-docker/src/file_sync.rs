@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 use tonic::metadata::MetadataMap;
 use tonic::{Request, Response, Status, Streaming};
 
-use crate::context_walk::ContextWalk;
+use gantry_context::{ContextWalk, EntryStat};
 
 /// The name under which the Dockerfile is offered in the `dockerfile` directory.
 pub(crate) const DOCKERFILE_NAME: &str = "Dockerfile";
@@ -78,7 +78,7 @@ impl FileSyncService {
                     let entries = walk.entries()?;
                     Ok(entries
                         .into_iter()
-                        .map(|e| (e.stat, e.source.map(Data::File)))
+                        .map(|e| (wire_stat(e.stat), e.source.map(Data::File)))
                         .collect())
                 })
                 .await
@@ -243,4 +243,16 @@ fn values(metadata: &MetadataMap, key: &str) -> Vec<String> {
         .iter()
         .filter_map(|value| value.to_str().ok().map(str::to_owned))
         .collect()
+}
+
+/// fsutil's wire form of an entry; owners stay root, as the Docker CLI sends them.
+fn wire_stat(stat: EntryStat) -> Stat {
+    Stat {
+        path: stat.path,
+        mode: stat.mode,
+        size: stat.size,
+        mod_time: stat.mod_time,
+        linkname: stat.linkname,
+        ..Stat::default()
+    }
 }

@@ -15,12 +15,9 @@ mod build_session;
 mod ca_bundle;
 mod container_guard;
 mod container_run;
-mod context_walk;
 mod docker_engine;
 mod engine_http;
 mod file_sync;
-mod ignore_pattern;
-mod ignore_patterns;
 mod image_build;
 mod line_splitter;
 

@@ -9,7 +9,7 @@ use crate::ignore_pattern::IgnorePattern;
 
 /// An ordered list of exclude (`pattern`) and re-include (`!pattern`) rules.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct IgnorePatterns {
+pub struct IgnorePatterns {
     rules: Vec<Rule>,
 }
 
@@ -22,7 +22,7 @@ struct Rule {
 impl IgnorePatterns {
     /// Compiles `patterns` as Docker does: each is trimmed and cleaned like a Go path
     /// (`a//b/./c/` → `a/b/c`, leading `/` dropped); empty ones are skipped.
-    pub(crate) fn new<S: AsRef<str>>(patterns: &[S]) -> Result<Self, String> {
+    pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<Self, String> {
         let mut rules = Vec::new();
         for raw in patterns {
             let raw = raw.as_ref().trim();
@@ -45,7 +45,7 @@ impl IgnorePatterns {
     }
 
     /// Whether `path` (slash-separated, relative to the context root) is excluded.
-    pub(crate) fn excludes(&self, path: &str) -> bool {
+    pub fn excludes(&self, path: &str) -> bool {
         let parents: Vec<&str> = path.match_indices('/').map(|(i, _)| &path[..i]).collect();
         let mut excluded = false;
         for rule in &self.rules {
@@ -63,7 +63,7 @@ impl IgnorePatterns {
 
     /// Whether an excluded directory must still be walked (and sent) because a re-include
     /// pattern names something inside it. Like Docker, this compares the pattern text.
-    pub(crate) fn reincludes_inside(&self, dir: &str) -> bool {
+    pub fn reincludes_inside(&self, dir: &str) -> bool {
         let dir_slash = format!("{dir}/");
         self.rules.iter().any(|rule| {
             rule.reinclude && format!("{}/", rule.pattern.as_str()).starts_with(&dir_slash)

@@ -4,15 +4,15 @@
 //! include patterns, paths to follow and the `.dockerignore` excludes; the walk answers with
 //! file metadata in the order BuildKit's receiver validates (depth first, names sorted
 //! bytewise, every directory before its contents). This mirrors `fsutil.Walk` as used by
-//! Docker 20.10. It must not send anything or read file contents.
+//! Docker 20.10. The cache key walks the same way, so it sees exactly the files BuildKit
+//! sees. It must not send anything or read file contents.
 
 use std::fs::{self, Metadata};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
-use bollard::fsutil::types::Stat;
-
+use crate::entry_stat::EntryStat;
 use crate::ignore_pattern::IgnorePattern;
 use crate::ignore_patterns::IgnorePatterns;
 
@@ -20,22 +20,22 @@ use crate::ignore_patterns::IgnorePatterns;
 const MAX_LINK_HOPS: usize = 255;
 
 // Go's os.FileMode bits, which fsutil puts on the wire instead of Unix mode bits.
-const GO_MODE_DIR: u32 = 1 << 31;
-const GO_MODE_SYMLINK: u32 = 1 << 27;
+pub const GO_MODE_DIR: u32 = 1 << 31;
+pub const GO_MODE_SYMLINK: u32 = 1 << 27;
 const GO_MODE_SETUID: u32 = 1 << 23;
 const GO_MODE_SETGID: u32 = 1 << 22;
 const GO_MODE_STICKY: u32 = 1 << 20;
 
 /// One entry to send: its metadata, and for regular files where to read the data.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct ContextEntry {
-    pub(crate) stat: Stat,
-    pub(crate) source: Option<PathBuf>,
+pub struct ContextEntry {
+    pub stat: EntryStat,
+    pub source: Option<PathBuf>,
 }
 
 /// A filtered walk of one directory.
 #[derive(Debug)]
-pub(crate) struct ContextWalk {
+pub struct ContextWalk {
     root: PathBuf,
     excludes: IgnorePatterns,
     includes: Option<Vec<String>>,
@@ -44,7 +44,7 @@ pub(crate) struct ContextWalk {
 impl ContextWalk {
     /// Prepares a walk of `root` that sends only paths matching `includes` (all if there are
     /// none) or `follow_paths` (with the symlinks they go through), minus `excludes`.
-    pub(crate) fn new(
+    pub fn new(
         root: &Path,
         includes: &[String],
         excludes: &[String],
@@ -67,7 +67,7 @@ impl ContextWalk {
     }
 
     /// Lists the entries to send, in wire order.
-    pub(crate) fn entries(&self) -> Result<Vec<ContextEntry>, String> {
+    pub fn entries(&self) -> Result<Vec<ContextEntry>, String> {
         let mut entries = Vec::new();
         let mut state = WalkState::default();
         self.visit_dir(&self.root, "", &mut state, &mut entries)?;
@@ -208,8 +208,8 @@ fn clean_relative(path: &str) -> String {
 }
 
 /// The wire metadata of one entry, or `None` for kinds that are not sent (sockets,
-/// pipes, devices). Owners are reset to root, as the Docker CLI does.
-fn stat_for(relative: &str, path: &Path, metadata: &Metadata) -> Result<Option<Stat>, String> {
+/// pipes, devices). Owners are not kept: the Docker CLI resets them to root.
+fn stat_for(relative: &str, path: &Path, metadata: &Metadata) -> Result<Option<EntryStat>, String> {
     let file_type = metadata.file_type();
     if file_type.is_socket()
         || file_type.is_fifo()
@@ -229,10 +229,10 @@ fn stat_for(relative: &str, path: &Path, metadata: &Metadata) -> Result<Option<S
     if unix_mode & 0o1000 != 0 {
         mode |= GO_MODE_STICKY;
     }
-    let mut stat = Stat {
+    let mut stat = EntryStat {
         path: relative.to_owned(),
         mod_time: metadata.mtime() * 1_000_000_000 + metadata.mtime_nsec(),
-        ..Stat::default()
+        ..EntryStat::default()
     };
     if file_type.is_dir() {
         mode |= GO_MODE_DIR;
@@ -372,6 +372,5 @@ mod tests {
         assert_eq!(find("link").stat.mode & GO_MODE_SYMLINK, GO_MODE_SYMLINK);
         assert_eq!(find("link").stat.linkname, "a.txt");
         assert!(find("link").source.is_none());
-        assert_eq!((find("a.txt").stat.uid, find("a.txt").stat.gid), (0, 0));
     }
 }

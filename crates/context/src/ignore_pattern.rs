@@ -4,13 +4,13 @@
 //! matches any number of directories (`**/` also none), `[...]` is a character class and `\`
 //! escapes the next character; everything else is literal. This module reproduces that
 //! without a regex engine. It must not decide what is excluded — that is the job of
-//! [`IgnorePatterns`](crate::ignore_patterns::IgnorePatterns), which applies patterns in order.
+//! [`IgnorePatterns`](crate::IgnorePatterns), which applies patterns in order.
 
 use std::fmt;
 
 /// A compiled pattern, matched against a whole slash-separated relative path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct IgnorePattern {
+pub struct IgnorePattern {
     text: String,
     tokens: Vec<Token>,
 }
@@ -35,7 +35,7 @@ enum Token {
 
 /// Why a pattern does not compile; Go's `filepath.ErrBadPattern` cases.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct BadPattern(&'static str);
+pub struct BadPattern(&'static str);
 
 impl fmt::Display for BadPattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -45,7 +45,7 @@ impl fmt::Display for BadPattern {
 
 impl IgnorePattern {
     /// Compiles an already-cleaned pattern (no leading `!`).
-    pub(crate) fn new(text: &str) -> Result<Self, BadPattern> {
+    pub fn new(text: &str) -> Result<Self, BadPattern> {
         let chars: Vec<char> = text.chars().collect();
         let mut tokens = Vec::new();
         let mut i = 0;
@@ -88,12 +88,12 @@ impl IgnorePattern {
     }
 
     /// The pattern as written (cleaned, without `!`).
-    pub(crate) fn as_str(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         &self.text
     }
 
     /// Whether the whole of `path` (slash-separated, relative) matches.
-    pub(crate) fn matches(&self, path: &str) -> bool {
+    pub fn matches(&self, path: &str) -> bool {
         let chars: Vec<char> = path.chars().collect();
         match_tokens(&self.tokens, &chars)
     }
