@@ -17,6 +17,7 @@ mod deploy_event;
 mod deploy_outcome;
 mod deploy_request;
 mod deploy_target;
+pub mod docker_target;
 mod image_ref;
 mod published_port;
 mod release;

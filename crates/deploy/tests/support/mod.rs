@@ -1,0 +1,61 @@
+//! Shared by the deploy crate's tests that need real components (the Docker engine, helm):
+//! finding them, and the skip-or-fail rule.
+//!
+//! When a component is missing these tests FAIL if `CI=true` or `GANTRY_REQUIRE_ENGINE=1`
+//! (CI installs everything with scripts/setup.sh), and otherwise print one `SKIP` line and
+//! pass.
+
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+use std::path::PathBuf;
+
+use bollard::Docker;
+
+/// The small local image scripts/setup-base-images.sh creates.
+pub const BUSYBOX: &str = "gantry.local/busybox:1";
+/// Where scripts/setup-helm.sh installs helm.
+pub const INSTALLED_HELM: &str = "/usr/local/lib/gantry/bin/helm";
+
+fn required() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true") || std::env::var("GANTRY_REQUIRE_ENGINE").is_ok_and(|v| v == "1")
+}
+
+/// Skips (returns `None`) or fails the calling test, following the rule above.
+pub fn unavailable<T>(what: &str) -> Option<T> {
+    if required() {
+        panic!("{what} (CI=true or GANTRY_REQUIRE_ENGINE=1 requires it; run scripts/setup.sh)");
+    }
+    eprintln!("SKIP: {what} — set GANTRY_REQUIRE_ENGINE=1 to make this a failure");
+    None
+}
+
+/// A client of the engine at `DOCKER_HOST`, if it answers and has every image in `images`.
+pub async fn engine_with(images: &[&str]) -> Option<Docker> {
+    let docker = match Docker::connect_with_defaults() {
+        Ok(docker) => docker,
+        Err(error) => return unavailable(&format!("no Docker engine: {error}")),
+    };
+    if let Err(error) = docker.ping().await {
+        return unavailable(&format!("no Docker engine: {error}"));
+    }
+    for image in images {
+        if let Err(error) = docker.inspect_image(image).await {
+            return unavailable(&format!("{image} is missing ({error}); run scripts/setup-base-images.sh"));
+        }
+    }
+    Some(docker)
+}
+
+/// The real helm: `GANTRY_HELM`, else the one scripts/setup-helm.sh installs.
+pub fn helm() -> Option<PathBuf> {
+    let path = std::env::var_os("GANTRY_HELM").map(PathBuf::from).unwrap_or_else(|| INSTALLED_HELM.into());
+    match path.is_file() {
+        true => Some(path),
+        false => unavailable(&format!("helm is not at {}; run scripts/setup-helm.sh", path.display())),
+    }
+}
+
+/// A namespace of its own for one test: `gantry-t<pid>-<n>`.
+pub fn test_namespace(n: u32) -> String {
+    format!("gantry-t{}-{n}", std::process::id() % 1_000_000)
+}
