@@ -3,10 +3,14 @@
 //! - [`KeyInputs`] and [`CacheKey`] (module `key`) are pure: the documented combination of
 //!   digests into a key, and the comparison `gantry why` prints. docs/caching.md is the
 //!   definition.
+//! - [`KeyCollector`] (module `inputs`) reads what the keys need: the build-context files
+//!   BuildKit will see (through `gantry-context`), the compiled Dockerfile, base image IDs
+//!   (through [`BaseImages`]) and the environment variables steps name.
 //!
 //! This crate must not run stages or talk to the engine: callers supply what only the engine
 //! knows (base image IDs) and decide what a hit means for a run.
 
+mod inputs;
 mod key;
 
 pub use key::cache_key::CacheKey;
@@ -15,3 +19,7 @@ pub use key::input_change::InputChange;
 pub use key::input_name::{InputKind, InputName};
 pub use key::key_inputs::{InputValue, KEY_SCHEME, KeyInputs};
 pub use key::step_inputs::{Cacheability, add_step_inputs, cacheability, environment_references};
+pub use inputs::base_images::{BaseImages, image_references};
+pub use inputs::context_files::{ContextSelection, DOCKERIGNORE, add_context_inputs};
+pub use inputs::key_collector::KeyCollector;
+pub use inputs::stage_key::{PipelineKeys, StageKey};
