@@ -6,12 +6,16 @@
 //! - [`KeyCollector`] (module `inputs`) reads what the keys need: the build-context files
 //!   BuildKit will see (through `gantry-context`), the compiled Dockerfile, base image IDs
 //!   (through [`BaseImages`]) and the environment variables steps name.
+//! - [`LocalStore`] (module `store`) keeps [`CacheEntry`]s: an index of keys over
+//!   content-addressed, sha256-verified blobs, written atomically, shared safely by
+//!   concurrent runs.
 //!
 //! This crate must not run stages or talk to the engine: callers supply what only the engine
 //! knows (base image IDs) and decide what a hit means for a run.
 
 mod inputs;
 mod key;
+mod store;
 
 pub use key::cache_key::CacheKey;
 pub use key::digest::{Algorithm, BadDigest, Digest};
@@ -23,3 +27,7 @@ pub use inputs::base_images::{BaseImages, image_references};
 pub use inputs::context_files::{ContextSelection, DOCKERIGNORE, add_context_inputs};
 pub use inputs::key_collector::KeyCollector;
 pub use inputs::stage_key::{PipelineKeys, StageKey};
+pub use store::cache_entry::{BlobRef, CacheEntry, ENTRY_VERSION};
+pub use store::local_store::{LocalStore, Lookup};
+pub use store::stage_record::StageRecord;
+pub use store::store_lock::StoreLock;
