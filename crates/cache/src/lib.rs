@@ -9,12 +9,15 @@
 //! - [`LocalStore`] (module `store`) keeps [`CacheEntry`]s: an index of keys over
 //!   content-addressed, sha256-verified blobs, written atomically, shared safely by
 //!   concurrent runs.
+//! - [`RegistryCache`] (module `registry`) pushes and pulls entries as OCI artifacts, so
+//!   CI and laptops reuse each other's results; pulled content is verified before use.
 //!
 //! This crate must not run stages or talk to the engine: callers supply what only the engine
 //! knows (base image IDs) and decide what a hit means for a run.
 
 mod inputs;
 mod key;
+mod registry;
 mod store;
 
 pub use key::cache_key::CacheKey;
@@ -31,3 +34,5 @@ pub use store::cache_entry::{BlobRef, CacheEntry, ENTRY_VERSION};
 pub use store::local_store::{LocalStore, Lookup};
 pub use store::stage_record::StageRecord;
 pub use store::store_lock::StoreLock;
+pub use registry::oci_manifest::{ENTRY_MEDIA_TYPE, OciManifest};
+pub use registry::registry_cache::RegistryCache;
