@@ -19,6 +19,7 @@ mod deploy_request;
 mod deploy_target;
 pub mod docker_target;
 mod image_ref;
+pub mod promote;
 mod published_port;
 mod release;
 mod release_config;
