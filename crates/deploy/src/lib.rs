@@ -18,6 +18,7 @@ mod deploy_outcome;
 mod deploy_request;
 mod deploy_target;
 pub mod docker_target;
+pub mod helm;
 mod image_ref;
 pub mod promote;
 mod published_port;
