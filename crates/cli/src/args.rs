@@ -34,6 +34,11 @@ pub enum Command {
         #[arg(value_enum)]
         format: SchemaFormat,
     },
+    /// Per-change environments with a link: up, list, down.
+    #[command(subcommand)]
+    Env(crate::commands::env::EnvCommand),
+    /// Propose a chart's new image version in a deployment-charts repository, on a branch for review.
+    Promote(crate::commands::promote::PromoteArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

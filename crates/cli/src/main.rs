@@ -37,6 +37,8 @@ fn main() -> std::process::ExitCode {
         Command::Check(selection) => commands::pipeline::check(repo, selection),
         Command::Graph(graph) => commands::pipeline::graph(repo, graph),
         Command::Schema { format } => commands::schema::print(*format),
+        Command::Env(env) => commands::env::run(repo, env),
+        Command::Promote(promote) => commands::promote::run(repo, promote),
     };
     code.into()
 }

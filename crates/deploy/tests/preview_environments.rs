@@ -159,7 +159,8 @@ async fn an_application_that_exits_is_reported_and_removed() {
     let mut spec = EnvironmentSpec::new(EnvironmentName::new("broken").unwrap(), support::BUSYBOX);
     spec.command = Some(vec!["sh".into(), "-c".into(), "echo failing >&2; exit 3".into()]);
     let error = fixture.host.up(&spec, WAIT).await.unwrap_err();
-    assert!(matches!(&error, DeployError::Invalid(message) if message.contains("exited")), "{error}");
+    let DeployError::Invalid(message) = &error else { panic!("{error}") };
+    assert!(message.contains("exited") && message.contains("  failing"), "the message shows its output: {message}");
     let unknown = fixture.host.down(&EnvironmentName::new("broken").unwrap()).await.unwrap_err();
     assert!(matches!(unknown, DeployError::UnknownService { .. }), "{unknown}");
     assert_eq!(fixture.leftovers().await, (vec![], vec![]));

@@ -16,7 +16,11 @@ use std::time::{Duration, Instant};
 
 use bollard::Docker;
 use bollard::models::{ContainerCreateBody, EndpointSettings, HostConfig, NetworkingConfig};
-use bollard::query_parameters::{CreateContainerOptionsBuilder, InspectContainerOptions, ListContainersOptionsBuilder, StartContainerOptions};
+use bollard::query_parameters::{
+    CreateContainerOptionsBuilder, InspectContainerOptions, ListContainersOptionsBuilder, LogsOptionsBuilder,
+    StartContainerOptions,
+};
+use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
@@ -216,8 +220,9 @@ impl PreviewHost {
                 return Ok(());
             }
             if let Some(failure) = self.exit_status(container).await? {
+                let output = self.last_output(container).await;
                 return Err(DeployError::Invalid(format!(
-                    "{container} {failure} before it answered on its port; see docker logs {container}"
+                    "{container} {failure} before it answered on its port; its last output:\n{output}"
                 )));
             }
             if Instant::now() >= deadline {
@@ -246,6 +251,14 @@ impl PreviewHost {
             (_, 0) => Some(format!("exited with status {exit_code}")),
             (_, restarts) => Some(format!("exited (status {exit_code}) and was restarted {restarts} times")),
         })
+    }
+
+    /// The last lines the container wrote (for error messages; empty when unreadable).
+    async fn last_output(&self, container: &str) -> String {
+        let options = LogsOptionsBuilder::default().stdout(true).stderr(true).tail("20").build();
+        let chunks: Vec<_> = self.docker.logs(container, Some(options)).collect().await;
+        let text: String = chunks.into_iter().filter_map(Result::ok).map(|chunk| chunk.to_string()).collect();
+        text.lines().map(|line| format!("  {line}")).collect::<Vec<_>>().join("\n")
     }
 }
 

@@ -1,0 +1,121 @@
+//! `gantry env` and `gantry promote` end to end. The env test builds examples/hello-python's
+//! production variant through `env up --variant`, reaches it through the preview proxy on
+//! the real engine, and takes it down (skipped without an engine unless CI=true or
+//! GANTRY_REQUIRE_ENGINE=1). The promote test pushes to a real bare git remote.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+fn example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/hello-python")
+}
+
+fn describe(output: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// `gantry env <args>` in a namespace of this test's own, the proxy on a free port.
+fn gantry_env(namespace: &str, args: &[&str]) -> Output {
+    let mut command = Command::cargo_bin("gantry").expect("the gantry binary is built for tests");
+    command.env("GANTRY_ENV_NAMESPACE", namespace).env("GANTRY_ENV_PROXY_PORT", "0");
+    command.arg("-C").arg(example_dir()).arg("env").args(args).output().expect("gantry runs")
+}
+
+/// GET `path` from the proxy in `url` (`http://NAME.localhost:PORT/`) with that Host header.
+fn get(url: &str, path: &str) -> String {
+    let authority = url.trim_start_matches("http://").trim_end_matches('/');
+    let port = authority.rsplit(':').next().unwrap();
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port.parse::<u16>().unwrap())).unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {authority}\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+fn engine_required() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true") || std::env::var("GANTRY_REQUIRE_ENGINE").is_ok_and(|v| v == "1")
+}
+
+#[test]
+fn env_up_builds_the_variant_answers_at_its_url_and_env_down_removes_it() {
+    let namespace = format!("gantry-cli-{}", std::process::id() % 1_000_000);
+    let mut up = vec!["up", "--name", "hello", "--variant", "production", "--ttl", "10m"];
+    let bundle = "/etc/ssl/certs/ca-certificates.crt";
+    if Path::new(bundle).exists() {
+        up.extend(["--ca-bundle", bundle]);
+    }
+    let output = gantry_env(&namespace, &up);
+    if output.status.code() == Some(3) && String::from_utf8_lossy(&output.stderr).contains("cannot reach") {
+        assert!(!engine_required(), "the engine is required: {}", describe(&output));
+        eprintln!("SKIP: no Docker engine; set GANTRY_REQUIRE_ENGINE=1 to make this a failure");
+        return;
+    }
+    assert!(output.status.success(), "{}", describe(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let url = stdout.lines().last().unwrap_or_default().to_owned();
+    assert!(url.starts_with("http://hello.localhost:"), "the URL is the last line: {}", describe(&output));
+    let answer = get(&url, "/healthz");
+    assert!(answer.starts_with("HTTP/1.1 200") && answer.contains("\"status\": \"ok\""), "{answer}");
+
+    let listed = gantry_env(&namespace, &["list"]);
+    assert!(String::from_utf8_lossy(&listed.stdout).contains(&url), "{}", describe(&listed));
+
+    let down = gantry_env(&namespace, &["down", "hello"]);
+    assert!(down.status.success(), "{}", describe(&down));
+    let again = gantry_env(&namespace, &["down", "hello"]);
+    assert_eq!(again.status.code(), Some(2), "{}", describe(&again));
+    let listed = gantry_env(&namespace, &["list"]);
+    assert!(String::from_utf8_lossy(&listed.stderr).contains("no environments"), "{}", describe(&listed));
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@localhost", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+#[test]
+fn promote_pushes_a_review_branch_naming_the_digest_and_the_source_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let bare = dir.path().join("charts.git");
+    let seed = dir.path().join("seed");
+    git(dir.path(), &["init", "--quiet", "--bare", bare.to_str().unwrap()]);
+    git(dir.path(), &["clone", "--quiet", bare.to_str().unwrap(), seed.to_str().unwrap()]);
+    let values = seed.join("helmfile.d/services/hello-python/values.yaml");
+    std::fs::create_dir_all(values.parent().unwrap()).unwrap();
+    std::fs::write(&values, "main_app:\n  version: v1 # bumped by gantry\n").unwrap();
+    git(&seed, &["add", "."]);
+    git(&seed, &["commit", "--quiet", "-m", "seed"]);
+    git(&seed, &["push", "--quiet", "origin", "HEAD:main"]);
+
+    let output = Command::cargo_bin("gantry")
+        .unwrap()
+        .args(["promote", "--charts-repo", bare.to_str().unwrap(), "--chart", "hello-python", "--to", "v2"])
+        .args(["--image", "127.0.0.1:5000/hello-python:v2", "--digest", "sha256:feedbeef", "--source-commit", "c0ffee"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", describe(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("refs/heads/gantry-promote/hello-python/v2 "), "{}", describe(&output));
+
+    let branch = "gantry-promote/hello-python/v2";
+    let shown = git(&bare, &["show", &format!("{branch}:helmfile.d/services/hello-python/values.yaml")]);
+    assert_eq!(shown, "main_app:\n  version: v2 # bumped by gantry");
+    let message = git(&bare, &["log", "-1", "--format=%B", branch]);
+    assert!(message.contains("Image: 127.0.0.1:5000/hello-python:v2@sha256:feedbeef"), "{message}");
+    assert!(message.contains("Source-Commit: c0ffee"), "{message}");
+}
