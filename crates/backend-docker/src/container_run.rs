@@ -9,17 +9,16 @@ use std::collections::HashMap;
 use bollard::Docker;
 use bollard::container::LogOutput;
 use bollard::errors::Error;
-use bollard::models::ContainerCreateBody;
 use bollard::query_parameters::{
-    AttachContainerOptionsBuilder, CreateContainerOptions, ListContainersOptionsBuilder,
-    StartContainerOptions, WaitContainerOptionsBuilder,
+    AttachContainerOptionsBuilder, ListContainersOptionsBuilder, StartContainerOptions,
 };
 use futures_util::{Stream, StreamExt};
 use gantry_engine::{ContainerEvent, EngineError, OutputStream, RUN_LABEL, RunRequest};
 use tokio::sync::mpsc;
 
 use crate::api_failure::ApiFailure;
-use crate::container_guard::{ContainerGuard, remove_container};
+use crate::container_guard::remove_container;
+use crate::container_lifecycle::{create, create_body, wait_exit_code};
 use crate::line_splitter::LineSplitter;
 
 /// Runs `request` and returns the container's exit code.
@@ -28,37 +27,8 @@ pub(crate) async fn run_container(
     request: &RunRequest,
     events: mpsc::Sender<ContainerEvent>,
 ) -> Result<i64, EngineError> {
-    let mut labels: HashMap<String, String> = request.labels.clone().into_iter().collect();
-    labels.insert(RUN_LABEL.to_owned(), request.run_id.clone());
-    let config = ContainerCreateBody {
-        image: Some(request.image.clone()),
-        entrypoint: request.entrypoint.clone(),
-        cmd: request.command.clone(),
-        env: Some(
-            request
-                .env
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect(),
-        ),
-        user: request.user.clone(),
-        working_dir: request.workdir.clone(),
-        labels: Some(labels),
-        tty: Some(false),
-        ..ContainerCreateBody::default()
-    };
-    let created = docker
-        .create_container(None::<CreateContainerOptions>, config)
-        .await
-        .map_err(ApiFailure::from)
-        .map_err(|failure| match failure.is_not_found() {
-            true => EngineError::ImageNotFound {
-                image: request.image.clone(),
-            },
-            false => failure.engine(format!("create a container from {}", request.image)),
-        })?;
-    let id = created.id;
-    let guard = ContainerGuard::new(docker.clone(), id.clone());
+    let body = create_body(request);
+    let (id, guard) = create(docker, &request.image, body).await?;
 
     // Attached before the start, as `docker run` does, so no output is missed; reading
     // logs instead loses an unterminated last line when the container exits.
@@ -85,22 +55,7 @@ pub(crate) async fn run_container(
 
     stream_output(attached.output, &id, &events).await?;
 
-    let wait = WaitContainerOptionsBuilder::default()
-        .condition("not-running")
-        .build();
-    let exit_code = match docker.wait_container(&id, Some(wait)).next().await {
-        Some(Ok(response)) => response.status_code,
-        Some(Err(Error::DockerContainerWaitError { code, .. })) => code,
-        Some(Err(error)) => {
-            return Err(ApiFailure::from(error).engine(format!("wait for container {id}")));
-        }
-        None => {
-            return Err(EngineError::Engine {
-                action: format!("wait for container {id}"),
-                reason: "the engine closed the wait without an exit code".into(),
-            });
-        }
-    };
+    let exit_code = wait_exit_code(docker, &id).await?;
     guard.remove().await?;
     Ok(exit_code)
 }

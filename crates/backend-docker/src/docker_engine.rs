@@ -6,8 +6,8 @@
 
 use bollard::Docker;
 use gantry_engine::{
-    BuildEvent, BuildRequest, ContainerEvent, ContainerRunner, EngineError, EngineFuture,
-    ImageBuilder, ImageId, RunRequest,
+    BuildEvent, BuildRequest, ContainerEvent, ContainerRunner, DebugRunner, EngineError,
+    EngineFuture, ImageBuilder, ImageId, KeptContainer, RunRequest, TerminalIo,
 };
 use tokio::sync::mpsc;
 
@@ -118,5 +118,37 @@ impl ContainerRunner for DockerEngine {
 
     fn remove_leftovers<'a>(&'a self, run_id: &'a str) -> EngineFuture<'a, usize> {
         Box::pin(crate::container_run::remove_leftovers(&self.docker, run_id))
+    }
+}
+
+impl DebugRunner for DockerEngine {
+    fn run_attached<'a>(
+        &'a self,
+        request: &'a RunRequest,
+        io: TerminalIo,
+    ) -> EngineFuture<'a, i64> {
+        Box::pin(crate::attached_run::run_attached(&self.docker, request, io))
+    }
+
+    fn kept_containers(&self) -> EngineFuture<'_, Vec<KeptContainer>> {
+        Box::pin(crate::kept_containers::list(&self.docker))
+    }
+
+    fn reopen_kept<'a>(
+        &'a self,
+        kept: &'a KeptContainer,
+        command: Vec<String>,
+        io: TerminalIo,
+    ) -> EngineFuture<'a, i64> {
+        Box::pin(crate::kept_containers::reopen(
+            &self.docker,
+            kept,
+            command,
+            io,
+        ))
+    }
+
+    fn remove_kept<'a>(&'a self, ids: &'a [String]) -> EngineFuture<'a, usize> {
+        Box::pin(crate::kept_containers::remove(&self.docker, ids))
     }
 }

@@ -10,15 +10,18 @@
 //! output; callers receive `gantry-engine` events and errors.
 
 mod api_failure;
+mod attached_run;
 mod build_progress;
 mod build_session;
 mod ca_bundle;
 mod container_guard;
+mod container_lifecycle;
 mod container_run;
 mod docker_engine;
 mod engine_http;
 mod file_sync;
 mod image_build;
+mod kept_containers;
 mod line_splitter;
 
 pub use ca_bundle::{CA_BUNDLE_FILE, CA_BUNDLE_REPOSITORY};

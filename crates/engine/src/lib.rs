@@ -14,9 +14,11 @@ mod build_event;
 mod build_request;
 mod container_event;
 mod container_runner;
+mod debug_runner;
 mod engine_error;
 mod image_builder;
 mod image_id;
+mod kept_container;
 mod output_stream;
 mod run_event;
 mod run_outcome;
@@ -24,6 +26,7 @@ mod run_request;
 mod stage_failure;
 mod stage_output;
 mod stage_report;
+mod terminal_io;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -32,9 +35,11 @@ pub use build_event::{BuildEvent, StepId};
 pub use build_request::BuildRequest;
 pub use container_event::ContainerEvent;
 pub use container_runner::ContainerRunner;
+pub use debug_runner::DebugRunner;
 pub use engine_error::EngineError;
 pub use image_builder::ImageBuilder;
 pub use image_id::ImageId;
+pub use kept_container::{KEPT_LABEL, KeptContainer, PIPELINE_LABEL, STAGE_LABEL};
 pub use output_stream::OutputStream;
 pub use run_event::{
     LogSource, PipelineSummary, RUN_EVENT_VERSION, RunEvent, RunEventLine, StageRef, StageSummary, Timestamp,
@@ -44,6 +49,7 @@ pub use run_request::{RUN_LABEL, RunRequest};
 pub use stage_failure::{FailureKind, StageFailure};
 pub use stage_output::{BindingValue, BuiltImage, PublishedImage, StageOutput};
 pub use stage_report::{StageReport, StageStatus};
+pub use terminal_io::{TerminalIo, TerminalSize};
 
 /// The future a backend operation returns: boxed so that the backend traits stay
 /// object-safe (`Arc<dyn ImageBuilder>`), `Send` so that it can run on any tokio worker.

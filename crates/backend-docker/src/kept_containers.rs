@@ -1,0 +1,169 @@
+//! Containers kept by failed runs (labelled `gantry.kept=<run id>`): listing them, opening a
+//! command on a snapshot of one, removing them.
+//!
+//! A kept container is never started again and never changed: a shell runs in a new
+//! container made from a committed snapshot of its filesystem, so that every `gantry shell
+//! --failed` sees the state the failed command left. This module must not create kept
+//! containers (the run does) nor remove anything that lacks gantry's labels.
+
+use std::collections::{BTreeMap, HashMap};
+
+use bollard::Docker;
+use bollard::models::{ContainerConfig, ContainerSummary};
+use bollard::query_parameters::{
+    CommitContainerOptionsBuilder, InspectContainerOptions, ListContainersOptionsBuilder,
+    ListImagesOptionsBuilder, RemoveImageOptionsBuilder,
+};
+use gantry_engine::{
+    EngineError, KEPT_LABEL, KeptContainer, PIPELINE_LABEL, RunRequest, STAGE_LABEL, StageRef,
+    TerminalIo, Timestamp,
+};
+
+use crate::api_failure::ApiFailure;
+use crate::attached_run::run_attached;
+use crate::container_guard::remove_container;
+
+/// The label on a container opened on a kept container's snapshot, with the kept
+/// container's ID; such a container is not itself kept, though it inherits the labels.
+const SHELL_LABEL: &str = "gantry.shell-of";
+/// The label on a snapshot image, with the ID of the kept container it was taken from.
+const SNAPSHOT_OF_LABEL: &str = "gantry.snapshot-of";
+
+/// Every kept container, newest first.
+pub(crate) async fn list(docker: &Docker) -> Result<Vec<KeptContainer>, EngineError> {
+    let filters = HashMap::from([("label".to_owned(), vec![KEPT_LABEL.to_owned()])]);
+    let options = ListContainersOptionsBuilder::default()
+        .all(true)
+        .filters(&filters)
+        .build();
+    let containers = docker
+        .list_containers(Some(options))
+        .await
+        .map_err(|e| ApiFailure::from(e).engine("list the kept containers"))?;
+    let mut kept: Vec<KeptContainer> = containers.into_iter().filter_map(kept_container).collect();
+    kept.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
+    Ok(kept)
+}
+
+fn kept_container(summary: ContainerSummary) -> Option<KeptContainer> {
+    let labels = summary.labels.unwrap_or_default();
+    if labels.contains_key(SHELL_LABEL) {
+        return None;
+    }
+    let label = |name: &str| labels.get(name).cloned().unwrap_or_default();
+    Some(KeptContainer {
+        id: summary.id?,
+        run_id: label(KEPT_LABEL),
+        stage: StageRef::new(label(PIPELINE_LABEL), label(STAGE_LABEL)),
+        image: summary.image.unwrap_or_default(),
+        created: summary
+            .created
+            .and_then(|seconds| Timestamp::from_unix_timestamp(seconds).ok()),
+        status: summary.status.unwrap_or_default(),
+    })
+}
+
+/// Runs `command` on a snapshot of `kept` with its user, environment and working directory.
+pub(crate) async fn reopen(
+    docker: &Docker,
+    kept: &KeptContainer,
+    command: Vec<String>,
+    io: TerminalIo,
+) -> Result<i64, EngineError> {
+    let config = docker
+        .inspect_container(&kept.id, None::<InspectContainerOptions>)
+        .await
+        .map_err(|e| ApiFailure::from(e).engine(format!("inspect kept container {}", kept.id)))?
+        .config
+        .unwrap_or_default();
+    let snapshot = commit(docker, &kept.id).await?;
+    let request = snapshot_request(kept, &snapshot, config, command);
+    let outcome = run_attached(docker, &request, io).await;
+    // A snapshot left behind (the engine refused) carries the kept labels: `clean` finds it.
+    let _ = remove_snapshot(docker, &snapshot).await;
+    outcome
+}
+
+/// Commits the kept container's filesystem as an untagged image and returns its ID.
+async fn commit(docker: &Docker, id: &str) -> Result<String, EngineError> {
+    let options = CommitContainerOptionsBuilder::default()
+        .container(id)
+        .comment("gantry shell --failed: snapshot of a kept container")
+        .pause(false)
+        .build();
+    let config = ContainerConfig {
+        labels: Some(HashMap::from([(SNAPSHOT_OF_LABEL.to_owned(), id.to_owned())])),
+        ..ContainerConfig::default()
+    };
+    let committed = docker
+        .commit_container(options, config)
+        .await
+        .map_err(|e| ApiFailure::from(e).engine(format!("snapshot kept container {id}")))?;
+    Ok(committed.id)
+}
+
+fn snapshot_request(
+    kept: &KeptContainer,
+    snapshot: &str,
+    config: ContainerConfig,
+    command: Vec<String>,
+) -> RunRequest {
+    let mut request = RunRequest::new(kept.run_id.clone(), snapshot);
+    request.entrypoint = Some(command);
+    request.env = environment(config.env.unwrap_or_default());
+    request.user = config.user.filter(|user| !user.is_empty());
+    request.workdir = config.working_dir.filter(|dir| !dir.is_empty());
+    request.labels = BTreeMap::from([(SHELL_LABEL.to_owned(), kept.id.clone())]);
+    request
+}
+
+/// `NAME=value` entries as a map; an entry without `=` is a name with an empty value.
+fn environment(entries: Vec<String>) -> BTreeMap<String, String> {
+    entries
+        .into_iter()
+        .map(|entry| match entry.split_once('=') {
+            Some((name, value)) => (name.to_owned(), value.to_owned()),
+            None => (entry, String::new()),
+        })
+        .collect()
+}
+
+async fn remove_snapshot(docker: &Docker, image: &str) -> Result<(), ApiFailure> {
+    let options = RemoveImageOptionsBuilder::default().force(true).build();
+    docker
+        .remove_image(image, Some(options), None)
+        .await
+        .map(|_| ())
+        .map_err(ApiFailure::from)
+}
+
+/// Removes the kept containers `ids`, and every snapshot image a killed shell left behind.
+pub(crate) async fn remove(docker: &Docker, ids: &[String]) -> Result<usize, EngineError> {
+    for id in ids {
+        remove_container(docker, id)
+            .await
+            .map_err(|f| f.engine(format!("remove kept container {id}")))?;
+    }
+    remove_orphan_snapshots(docker).await?;
+    Ok(ids.len())
+}
+
+/// Snapshot images carry the kept labels; those whose kept container is gone are orphans.
+/// One that a running shell still uses stays until the next `clean`.
+async fn remove_orphan_snapshots(docker: &Docker) -> Result<(), EngineError> {
+    let action = "remove the snapshots of kept containers";
+    let kept: Vec<String> = list(docker).await?.into_iter().map(|k| k.id).collect();
+    let filters = HashMap::from([("label".to_owned(), vec![KEPT_LABEL.to_owned()])]);
+    let options = ListImagesOptionsBuilder::default().filters(&filters).build();
+    let images = docker
+        .list_images(Some(options))
+        .await
+        .map_err(|e| ApiFailure::from(e).engine(action))?;
+    for image in images {
+        let source = image.labels.get(SNAPSHOT_OF_LABEL).cloned().unwrap_or_default();
+        if !kept.contains(&source) {
+            let _ = remove_snapshot(docker, &image.id).await;
+        }
+    }
+    Ok(())
+}
