@@ -27,6 +27,7 @@ mod release_config;
 mod release_history;
 mod release_record;
 mod service_status;
+pub mod swarm;
 
 pub use canary::{AnalysisCheck, CanaryPlan, CanaryStep, CheckKind, MeasurementPhase};
 pub use deploy_error::DeployError;

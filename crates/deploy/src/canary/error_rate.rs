@@ -38,7 +38,7 @@ impl ErrorRate {
                 Err(detail) => return Measurement::new(name, MeasurementPhase::Error, None, detail),
             };
             if let Some(earlier) = self.previous.insert(endpoint.replica.clone(), counts) {
-                window = window.add(counts.since(earlier));
+                window = window.plus(counts.since(earlier));
             }
         }
         judge(name, query, window)

@@ -40,8 +40,8 @@ impl RequestCounts {
         (self.total > 0.0).then(|| self.errors / self.total)
     }
 
-    /// Adds `other`'s counts to these.
-    pub fn add(self, other: RequestCounts) -> RequestCounts {
+    /// These counts plus `other`'s.
+    pub fn plus(self, other: RequestCounts) -> RequestCounts {
         RequestCounts { total: self.total + other.total, errors: self.errors + other.errors }
     }
 }
