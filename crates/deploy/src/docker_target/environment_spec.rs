@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::{EnvironmentName, Ttl};
+use super::{EnvironmentFile, EnvironmentName, Ttl};
 
 /// The port previews listen on unless told otherwise (the deployment-charts convention).
 pub const DEFAULT_APP_PORT: u16 = 8080;
@@ -21,12 +21,17 @@ pub struct EnvironmentSpec {
     /// The port the application listens on inside its container.
     pub port: u16,
     pub env: BTreeMap<String, String>,
+    /// Copied into the container before it starts.
+    pub files: Vec<EnvironmentFile>,
     /// Replaces the image's command when set.
     pub command: Option<Vec<String>>,
     /// `None`: the environment stays until `gantry env down`.
     pub ttl: Option<Ttl>,
     /// The commit the image was built from, shown by `gantry env list`.
     pub commit: Option<String>,
+    /// The release id (lowercase letters and digits); `None`: a fresh random one. The docker
+    /// deploy target uses `r<release number>`.
+    pub release: Option<String>,
 }
 
 impl EnvironmentSpec {
@@ -37,9 +42,11 @@ impl EnvironmentSpec {
             image: image.into(),
             port: DEFAULT_APP_PORT,
             env: BTreeMap::new(),
+            files: Vec::new(),
             command: None,
             ttl: Some(Ttl::from_duration(Duration::from_secs(86_400))),
             commit: None,
+            release: None,
         }
     }
 }

@@ -5,14 +5,18 @@
 //! `http://NAME.HOST:PORT/` through one nginx container that resolves names with Docker's
 //! DNS, so environments come and go without a proxy reload ([`ProxyConfig`]).
 //! [`PreviewHost`] brings environments up, lists them, takes them down and removes those
-//! whose TTL ran out. Names and labels come from one [`Namespace`] (`gantry-env` by default).
+//! whose TTL ran out; [`DockerHostTarget`] deploys services the same way behind the
+//! [`DeployTarget`](crate::DeployTarget) interface. Names and labels come from one
+//! [`Namespace`] (`gantry-env` by default).
 //!
 //! Must not pull images, prune, or act on anything without its namespace's labels: the
 //! engine may be shared with other users.
 
 mod app_container;
 mod docker_failure;
+mod docker_host_target;
 mod environment;
+mod environment_file;
 mod environment_name;
 mod environment_spec;
 mod http_probe;
@@ -23,7 +27,9 @@ mod preview_settings;
 mod proxy_config;
 mod ttl;
 
+pub use docker_host_target::DockerHostTarget;
 pub use environment::Environment;
+pub use environment_file::EnvironmentFile;
 pub use environment_name::EnvironmentName;
 pub use environment_spec::{DEFAULT_APP_PORT, EnvironmentSpec};
 pub use http_probe::{HttpProbe, ProbeResponse};

@@ -26,6 +26,7 @@ use time::OffsetDateTime;
 
 use super::app_container::AppContainer;
 use super::docker_failure::{DockerFailure, connect_docker};
+use super::environment_file::upload_files;
 use super::preview_proxy::{PreviewProxy, remove_container, restart_unless_stopped};
 use super::{Environment, EnvironmentName, EnvironmentSpec, HttpProbe, PreviewSettings};
 use crate::DeployError;
@@ -58,7 +59,10 @@ impl PreviewHost {
         self.remove_expired(now).await?;
         let previous = self.containers(Some(&spec.name)).await?;
         self.proxy.ensure_network().await?;
-        let release = release_id(&spec.name, now);
+        let release = match &spec.release {
+            Some(release) => release.clone(),
+            None => release_id(&spec.name, now),
+        };
         let container = self.settings.namespace.container(&spec.name, &release);
         if let Err(error) = self.start_release(spec, &release, &container, now).await {
             self.settle().await?;
@@ -198,6 +202,10 @@ impl PreviewHost {
                 )));
             }
             Err(failure) => return Err(failure.refused(format!("create {container}"))),
+        }
+        if let Err(error) = upload_files(&self.docker, container, &spec.files).await {
+            remove_container(&self.docker, container).await?;
+            return Err(error);
         }
         if let Err(error) = self.docker.start_container(container, None::<StartContainerOptions>).await {
             remove_container(&self.docker, container).await?;

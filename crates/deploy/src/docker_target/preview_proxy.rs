@@ -13,9 +13,10 @@ use bollard::models::{
 };
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, InspectContainerOptions, KillContainerOptionsBuilder, ListNetworksOptionsBuilder,
-    RemoveContainerOptionsBuilder, StartContainerOptions, UploadToContainerOptionsBuilder,
+    RemoveContainerOptionsBuilder, StartContainerOptions,
 };
 
+use super::environment_file::{EnvironmentFile, upload_files};
 use super::PreviewSettings;
 use super::app_container::AppContainer;
 use super::docker_failure::DockerFailure;
@@ -208,20 +209,12 @@ impl PreviewProxy {
         }
     }
 
-    /// Copies `files` into the proxy's config directory (works on created and running
-    /// containers alike).
+    /// Copies `files` (names in [`CONFIG_DIR`]) into the proxy; works on created and
+    /// running containers alike.
     async fn upload(&self, files: &[(&str, &str)]) -> Result<(), DeployError> {
-        let name = self.name();
-        let archive = config_archive(files).map_err(|error| DeployError::Engine {
-            target: super::docker_failure::TARGET.into(),
-            operation: format!("write the configuration of {name}"),
-            reason: error.to_string(),
-        })?;
-        let options = UploadToContainerOptionsBuilder::default().path("/").build();
-        self.docker
-            .upload_to_container(&name, Some(options), bollard::body_full(archive.into()))
-            .await
-            .map_err(|error| DockerFailure::from(error).refused(format!("configure {name}")))
+        let files: Vec<EnvironmentFile> =
+            files.iter().map(|(name, text)| EnvironmentFile::text(format!("/{CONFIG_DIR}/{name}"), text)).collect();
+        upload_files(&self.docker, &self.name(), &files).await
     }
 
     fn missing_image(&self) -> DeployError {
@@ -259,21 +252,4 @@ fn published_port(inspected: &ContainerInspectResponse) -> Option<u16> {
     let ports = inspected.network_settings.as_ref()?.ports.as_ref()?;
     let bindings = ports.get(&format!("{PROXY_PORT}/tcp"))?.as_ref()?;
     bindings.iter().find_map(|binding| binding.host_port.as_deref()?.parse().ok())
-}
-
-/// A tar of `files` under [`CONFIG_DIR`], readable by nginx.
-fn config_archive(files: &[(&str, &str)]) -> std::io::Result<Vec<u8>> {
-    let mut archive = tar::Builder::new(Vec::new());
-    let mut dir = tar::Header::new_gnu();
-    dir.set_entry_type(tar::EntryType::Directory);
-    dir.set_mode(0o755);
-    dir.set_size(0);
-    archive.append_data(&mut dir, format!("{CONFIG_DIR}/"), std::io::empty())?;
-    for (name, text) in files {
-        let mut header = tar::Header::new_gnu();
-        header.set_mode(0o644);
-        header.set_size(text.len() as u64);
-        archive.append_data(&mut header, format!("{CONFIG_DIR}/{name}"), text.as_bytes())?;
-    }
-    archive.into_inner()
 }
