@@ -10,6 +10,8 @@ pub enum ExitCode {
     Invalid = 2,
     /// The engine, registry or another piece of infrastructure failed or is unreachable.
     Infrastructure = 3,
+    /// A deploy's analysis failed and the previous release serves again.
+    RolledBack = 4,
     /// Interrupted (Ctrl-C); everything the command created was removed.
     Interrupted = 130,
 }
