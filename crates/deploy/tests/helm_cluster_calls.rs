@@ -3,30 +3,12 @@
 //! cluster runs here, so these tests show what gantry asks helm, not what a cluster does
 //! with it (docs/environments.md lists what is untested).
 
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+mod support;
+
 use std::time::Duration;
 
 use gantry_deploy::DeployError;
 use gantry_deploy::helm::{Helm, HelmCall, HelmCli, HelmRelease};
-
-/// A `helm` script in `dir` that appends its arguments (one line per call) to `calls.log`
-/// and exits with `FAKE_HELM_EXIT`'s status when the first argument is `rollback`.
-fn fake_helm(dir: &Path) -> PathBuf {
-    let script = dir.join("helm");
-    let log = dir.join("calls.log");
-    let text = format!(
-        "#!/bin/sh\necho \"$*\" >> '{}'\nif [ \"$1\" = history ]; then echo '[{{\"revision\":1,\"status\":\"deployed\",\"description\":\"gantry release 1\"}}]'; fi\nif [ \"$1\" = test ]; then echo 'Phase: Failed' >&2; exit 1; fi\n",
-        log.display()
-    );
-    std::fs::write(&script, text).unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    script
-}
-
-fn calls(dir: &Path) -> Vec<String> {
-    std::fs::read_to_string(dir.join("calls.log")).unwrap_or_default().lines().map(str::to_owned).collect()
-}
 
 fn release() -> HelmRelease {
     let mut release = HelmRelease::new("pr-42", "hello-python", "/tmp/values.yaml");
@@ -39,17 +21,16 @@ fn release() -> HelmRelease {
 #[test]
 fn cluster_calls_send_pipelinelibs_flags_and_the_kubeconfig() {
     let dir = tempfile::tempdir().unwrap();
-    let mut helm = HelmCli::new(fake_helm(dir.path()));
+    let mut helm = HelmCli::new(support::fake_helm(dir.path()));
     helm.kubeconfig = Some("/etc/kubernetes/ci-staging.config".into());
     let rollback = HelmCall::Rollback { name: "pr-42".into(), namespace: "ci".into(), revision: Some(3), timeout: Duration::from_secs(60) };
     let history = HelmCall::History { name: "pr-42".into(), namespace: "ci".into() };
     helm.run(&HelmCall::UpgradeInstall(release())).unwrap();
     helm.run(&rollback).unwrap();
     helm.run(&HelmCall::Uninstall { name: "pr-42".into(), namespace: "ci".into() }).unwrap();
-    let revisions = helm.run(&history).unwrap();
-    assert!(revisions.contains("\"gantry release 1\""), "{revisions}");
+    assert_eq!(helm.run(&history).unwrap().trim(), "[]");
     assert_eq!(
-        calls(dir.path()),
+        support::fake_helm_calls(dir.path()),
         [
             "upgrade pr-42 hello-python --install --atomic --wait --namespace ci --values /tmp/values.yaml --version 0.1.0 \
              --repo https://helm-charts.wikimedia.org/stable/ --timeout 120s --description gantry release 7 \
@@ -64,24 +45,25 @@ fn cluster_calls_send_pipelinelibs_flags_and_the_kubeconfig() {
 #[test]
 fn a_failing_helm_test_is_an_error_with_helms_message() {
     let dir = tempfile::tempdir().unwrap();
-    let helm = HelmCli::new(fake_helm(dir.path()));
+    let helm = HelmCli::new(support::fake_helm(dir.path()));
+    std::fs::write(dir.path().join("test-fails"), "Phase: Failed").unwrap();
     let test = HelmCall::Test { name: "pr-42".into(), namespace: "ci".into(), timeout: Duration::from_secs(120) };
     let error = helm.run(&test).unwrap_err();
     assert_eq!(
         error,
         DeployError::Engine { target: "helm".into(), operation: "helm test pr-42".into(), reason: "Phase: Failed".into() }
     );
-    assert_eq!(calls(dir.path()), ["test pr-42 --namespace ci --timeout 120s"]);
+    assert_eq!(support::fake_helm_calls(dir.path()), ["test pr-42 --namespace ci --timeout 120s"]);
 }
 
 #[test]
 fn render_calls_never_get_cluster_flags() {
     let dir = tempfile::tempdir().unwrap();
-    let mut helm = HelmCli::new(fake_helm(dir.path()));
+    let mut helm = HelmCli::new(support::fake_helm(dir.path()));
     helm.kube_context = Some("ci".into());
     helm.run(&HelmCall::Template(release())).unwrap();
     assert_eq!(
-        calls(dir.path()),
+        support::fake_helm_calls(dir.path()),
         ["template pr-42 hello-python --namespace ci --values /tmp/values.yaml --version 0.1.0 --repo https://helm-charts.wikimedia.org/stable/"]
     );
 }

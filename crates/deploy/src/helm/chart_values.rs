@@ -75,7 +75,7 @@ impl ChartValues {
 }
 
 /// Helm's rule for values: maps merge key by key, anything else replaces.
-fn merge(base: &mut Value, overrides: &Value) {
+pub(crate) fn merge(base: &mut Value, overrides: &Value) {
     match (base, overrides) {
         (Value::Object(base), Value::Object(overrides)) => {
             for (key, value) in overrides {

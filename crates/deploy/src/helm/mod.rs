@@ -4,18 +4,21 @@
 //! cluster is configured.
 //!
 //! Every helm invocation is a [`HelmCall`] run through the [`Helm`] trait; [`HelmCli`] is
-//! the real binary. Must not render Go templates itself, and must not call the cluster
+//! the real binary. [`HelmTarget`] is the `kubernetes` target behind
+//! [`DeployTarget`](crate::DeployTarget). Must not render Go templates itself, and must not call the cluster
 //! from the render and lint path.
 
 mod chart_values;
 mod helm_call;
 mod helm_cli;
 mod helm_release;
+mod helm_target;
 
 pub use chart_values::{ChartValues, PIPELINELIB_REGISTRY};
 pub use helm_call::HelmCall;
 pub use helm_cli::{HelmCli, INSTALLED_HELM};
 pub use helm_release::{CI_NAMESPACE, DEFAULT_TIMEOUT, HelmRelease};
+pub use helm_target::{HelmTarget, HelmTargetSettings};
 
 /// What gantry asks of Helm 3: run one [`HelmCall`] and return its standard output, or an
 /// error carrying helm's own message. [`HelmCli`] runs the real binary; tests of the

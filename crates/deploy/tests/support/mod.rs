@@ -59,3 +59,26 @@ pub fn helm() -> Option<PathBuf> {
 pub fn test_namespace(n: u32) -> String {
     format!("gantry-t{}-{n}", std::process::id() % 1_000_000)
 }
+
+/// A FAKE `helm` in `dir` for the calls that need a cluster (none runs here). It appends
+/// each call's arguments as one line to `dir/calls.log`; `history` prints `dir/history.json`
+/// (or `[]`); `test` fails with the text of `dir/test-fails` as its error when that file
+/// exists; everything else succeeds silently.
+pub fn fake_helm(dir: &std::path::Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let script = dir.join("helm");
+    let d = dir.display();
+    let text = format!(
+        "#!/bin/sh\necho \"$*\" >> '{d}/calls.log'\n\
+         case \"$1\" in\n  history) cat '{d}/history.json' 2>/dev/null || echo '[]' ;;\n  \
+         test) if [ -f '{d}/test-fails' ]; then cat '{d}/test-fails' >&2; exit 1; fi ;;\nesac\n"
+    );
+    std::fs::write(&script, text).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+/// The calls the fake helm in `dir` received, one string each.
+pub fn fake_helm_calls(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(dir.join("calls.log")).unwrap_or_default().lines().map(str::to_owned).collect()
+}
