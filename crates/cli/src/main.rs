@@ -38,8 +38,6 @@ fn main() -> std::process::ExitCode {
         Command::Graph(graph) => commands::pipeline::graph(repo, graph),
         Command::Schema { format } => commands::schema::print(*format),
         Command::Env(env) => commands::env::run(repo, env),
-        Command::Promote(promote) => commands::promote::run(repo, promote),
-        Command::Env(env) => commands::env::run(repo, env),
         Command::Deploy(deploy) => commands::deploy::run(repo, deploy),
         Command::Promote(promote) => commands::promote::run(repo, promote),
     };
