@@ -29,6 +29,12 @@ pub enum Command {
     Check(SelectionArgs),
     /// Draw the execution graph.
     Graph(GraphArgs),
+    /// Open an interactive shell in a stage's container (`--failed`: as the failed command left it).
+    Shell(crate::commands::shell::ShellArgs),
+    /// List the containers that failed runs kept (`gantry run --keep-failed`).
+    Ps,
+    /// Remove kept containers.
+    Clean(crate::commands::kept::CleanArgs),
     /// Print a JSON Schema for editors.
     Schema {
         #[arg(value_enum)]

@@ -6,6 +6,7 @@ mod commands;
 mod diagnostic_report;
 mod exit_code;
 mod settings;
+mod terminal;
 
 use clap::Parser;
 
@@ -36,6 +37,9 @@ fn main() -> std::process::ExitCode {
         Command::Plan(selection) => commands::pipeline::plan(repo, selection),
         Command::Check(selection) => commands::pipeline::check(repo, selection),
         Command::Graph(graph) => commands::pipeline::graph(repo, graph),
+        Command::Shell(shell) => commands::shell::run(shell),
+        Command::Ps => commands::kept::ps(),
+        Command::Clean(clean) => commands::kept::clean(clean),
         Command::Schema { format } => commands::schema::print(*format),
         Command::Env(env) => commands::env::run(repo, env),
         Command::Deploy(deploy) => commands::deploy::run(repo, deploy),

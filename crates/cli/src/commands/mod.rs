@@ -4,6 +4,9 @@
 pub mod deploy;
 pub mod env;
 pub mod image;
+pub mod kept;
 pub mod pipeline;
 pub mod promote;
 pub mod schema;
+pub mod shell;
+mod with_engine;

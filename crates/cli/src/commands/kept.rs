@@ -1,0 +1,91 @@
+//! `gantry ps` and `gantry clean`: the containers that failed runs kept
+//! (`gantry run --keep-failed`) for `gantry shell --failed`.
+//!
+//! This module must not create or open kept containers; it lists and removes them.
+
+use gantry_engine::{DebugRunner, KeptContainer, Timestamp};
+
+use crate::commands::with_engine::with_engine;
+use crate::exit_code::ExitCode;
+
+/// `gantry clean` as typed.
+#[derive(Debug, clap::Args)]
+pub struct CleanArgs {
+    /// Only the containers this run kept.
+    #[arg(long, value_name = "RUN")]
+    pub run: Option<String>,
+}
+
+/// `gantry ps`: one line per kept container, newest first.
+pub fn ps() -> ExitCode {
+    with_engine(|engine| async move {
+        match engine.kept_containers().await {
+            Ok(kept) if kept.is_empty() => {
+                eprintln!("gantry: no kept containers (`gantry run --keep-failed` keeps failed stages' containers)");
+                ExitCode::Ok
+            }
+            Ok(kept) => {
+                print!("{}", table(&kept));
+                ExitCode::Ok
+            }
+            Err(e) => {
+                eprintln!("gantry: {e}");
+                ExitCode::Infrastructure
+            }
+        }
+    })
+}
+
+/// `gantry clean [--run RUN]`: removes kept containers (all, or one run's).
+pub fn clean(args: &CleanArgs) -> ExitCode {
+    with_engine(|engine| async move {
+        let kept = match engine.kept_containers().await {
+            Ok(kept) => kept,
+            Err(e) => {
+                eprintln!("gantry: {e}");
+                return ExitCode::Infrastructure;
+            }
+        };
+        let ids: Vec<String> =
+            kept.into_iter().filter(|k| args.run.as_ref().is_none_or(|run| &k.run_id == run)).map(|k| k.id).collect();
+        match engine.remove_kept(&ids).await {
+            Ok(removed) => {
+                eprintln!("gantry: removed {removed} kept container{}", if removed == 1 { "" } else { "s" });
+                ExitCode::Ok
+            }
+            Err(e) => {
+                eprintln!("gantry: {e}");
+                ExitCode::Infrastructure
+            }
+        }
+    })
+}
+
+const HEADER: [&str; 5] = ["CONTAINER", "RUN", "STAGE", "CREATED", "STATUS"];
+
+/// Columns padded to their widest cell.
+fn table(kept: &[KeptContainer]) -> String {
+    let rows: Vec<[String; 5]> = std::iter::once(HEADER.map(String::from)).chain(kept.iter().map(row)).collect();
+    let widths: Vec<usize> = (0..HEADER.len()).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+    let mut text = String::new();
+    for row in &rows {
+        let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
+        text.push_str(cells.join("  ").trim_end());
+        text.push('\n');
+    }
+    text
+}
+
+fn row(kept: &KeptContainer) -> [String; 5] {
+    [
+        kept.id.chars().take(12).collect(),
+        kept.run_id.clone(),
+        kept.stage.to_string(),
+        kept.created.map(rfc3339).unwrap_or_default(),
+        kept.status.clone(),
+    ]
+}
+
+fn rfc3339(at: Timestamp) -> String {
+    at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
