@@ -118,3 +118,42 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<BTreeMap<String, Vec<ReleaseRecor
 fn history_error(path: &Path, error: impl std::fmt::Display) -> DeployError {
     DeployError::History { path: path.to_owned(), reason: error.to_string() }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ImageRef, ReleaseConfig};
+
+    fn release(number: ReleaseNumber) -> Release {
+        Release::new("web", number, ImageRef::new(format!("reg/web:{number}")), ReleaseConfig::default())
+    }
+
+    #[test]
+    fn numbers_releases_supersedes_the_live_one_and_round_trips_through_its_file() {
+        let state = tempfile::tempdir().unwrap();
+        let mut history = ReleaseHistory::load(state.path(), "swarm").unwrap();
+        assert_eq!(history.next_number("web"), 1);
+        for (number, state) in [(1, ReleaseState::Live), (2, ReleaseState::Live), (3, ReleaseState::RolledBack)] {
+            history.start(release(number));
+            history.finish("web", number, state, None);
+        }
+        history.save().unwrap();
+        let loaded = ReleaseHistory::load(state.path(), "swarm").unwrap();
+        let states: Vec<_> = loaded.records("web").iter().map(|record| record.state).collect();
+        assert_eq!(states, [ReleaseState::Superseded, ReleaseState::Live, ReleaseState::RolledBack]);
+        assert_eq!(loaded.next_number("web"), 4);
+        assert_eq!(loaded.live("web").map(|record| record.release.number), Some(2));
+        assert_eq!(loaded.previous_good("web", 2).map(|record| record.release.number), Some(1));
+        assert!(ReleaseHistory::path_for(state.path(), "swarm").ends_with("deploy/swarm/releases.json"));
+    }
+
+    #[test]
+    fn refuses_another_file_version() {
+        let state = tempfile::tempdir().unwrap();
+        let path = ReleaseHistory::path_for(state.path(), "swarm");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, r#"{"version": 99, "services": {}}"#).unwrap();
+        let error = ReleaseHistory::load(state.path(), "swarm").unwrap_err().to_string();
+        assert!(error.contains("version 99 is not 1"), "{error}");
+    }
+}

@@ -55,3 +55,33 @@ impl CanaryPlan {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(percents: &[u8]) -> CanaryPlan {
+        CanaryPlan {
+            steps: percents.iter().map(|&percent| CanaryStep { percent }).collect(),
+            pause: Duration::from_secs(1),
+            interval: Duration::from_secs(1),
+            no_data_timeout: Duration::from_secs(1),
+            checks: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn step_replicas_round_up_and_stay_within_the_total() {
+        let replicas: Vec<u32> = [1, 10, 33, 34, 50, 67, 100].iter().map(|&percent| CanaryStep { percent }.replicas(3)).collect();
+        assert_eq!(replicas, [1, 1, 1, 2, 2, 3, 3]);
+        assert_eq!(CanaryStep { percent: 100 }.replicas(1), 1);
+    }
+
+    #[test]
+    fn steps_must_increase_within_1_to_100() {
+        assert!(plan(&[10, 50, 100]).validate().is_ok());
+        for bad in [&[][..], &[50, 50], &[0, 100], &[50, 101]] {
+            assert!(plan(bad).validate().is_err(), "{bad:?}");
+        }
+    }
+}

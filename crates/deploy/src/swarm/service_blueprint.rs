@@ -149,3 +149,52 @@ impl ServiceBlueprint<'_> {
 fn nanos(duration: Duration) -> i64 {
     i64::try_from(duration.as_nanos()).unwrap_or(i64::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ImageRef, ReleaseConfig};
+
+    fn release() -> Release {
+        let mut config = ReleaseConfig::default();
+        config.env.insert("GREETING".into(), "hi".into());
+        Release::new("web", 7, ImageRef::new("reg/web:2").with_digest("sha256:abc"), config)
+    }
+
+    fn spec(role: Role) -> ServiceSpec {
+        let mut settings = SwarmSettings::new("prod", "unix:///x", "/state");
+        settings.network = Some("net".into());
+        settings.stop_grace_period = Some(Duration::from_secs(1));
+        let release = release();
+        let objects = ReleaseObjects::default();
+        let publish = Some(PublishedPort { container: 8080, host: 18080 });
+        ServiceBlueprint { settings: &settings, release: &release, role, replicas: 2, publish, objects: &objects }.spec()
+    }
+
+    #[test]
+    fn stable_runs_the_pinned_image_with_host_ports_and_dns_round_robin() {
+        let spec = spec(Role::Stable);
+        assert_eq!(spec.name.as_deref(), Some("web"));
+        let container = spec.task_template.as_ref().and_then(|task| task.container_spec.clone()).unwrap_or_default();
+        assert_eq!(container.image.as_deref(), Some("reg/web:2@sha256:abc"));
+        assert_eq!(container.env, Some(vec!["GREETING=hi".to_owned()]));
+        assert_eq!(container.stop_grace_period, Some(1_000_000_000));
+        let endpoint = spec.endpoint_spec.unwrap_or_default();
+        assert_eq!(endpoint.mode, Some(EndpointSpecModeEnum::DNSRR));
+        let port = endpoint.ports.unwrap_or_default().remove(0);
+        assert_eq!((port.published_port, port.publish_mode), (Some(18080), Some(EndpointPortConfigPublishModeEnum::HOST)));
+        let labels = spec.labels.unwrap_or_default();
+        assert_eq!(labels.get(RELEASE_LABEL).map(String::as_str), Some("7"));
+        assert_eq!(labels.get(TARGET_LABEL).map(String::as_str), Some("prod"));
+    }
+
+    #[test]
+    fn the_canary_shares_the_alias_on_the_next_port() {
+        let spec = spec(Role::Canary);
+        assert_eq!(spec.name.as_deref(), Some("web-canary"));
+        let network = spec.networks.unwrap_or_default().remove(0);
+        assert_eq!(network.aliases, Some(vec!["web".to_owned()]));
+        let port = spec.endpoint_spec.and_then(|endpoint| endpoint.ports).unwrap_or_default().remove(0);
+        assert_eq!(port.published_port, Some(18081));
+    }
+}

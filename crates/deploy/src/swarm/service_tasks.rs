@@ -88,3 +88,43 @@ fn published_port(task: &Task) -> Option<u16> {
     let port = ports.iter().find_map(|port| port.published_port)?;
     u16::try_from(port).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use bollard::models::{EndpointPortConfig, PortStatus, TaskStatus};
+
+    use super::*;
+
+    fn task(id: &str, state: TaskState, desired: TaskState, err: Option<&str>) -> Task {
+        Task {
+            id: Some(id.into()),
+            node_id: Some("node-1".into()),
+            desired_state: Some(desired),
+            status: Some(TaskStatus {
+                state: Some(state),
+                err: err.map(str::to_owned),
+                port_status: Some(PortStatus {
+                    ports: Some(vec![EndpointPortConfig { published_port: Some(18081), ..Default::default() }]),
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn reads_running_failed_and_live_tasks_and_their_endpoints() {
+        let tasks = ServiceTasks::new(vec![
+            task("a", TaskState::RUNNING, TaskState::RUNNING, None),
+            task("b", TaskState::STARTING, TaskState::RUNNING, None),
+            task("c", TaskState::FAILED, TaskState::SHUTDOWN, Some("task: non-zero exit (137): dockerexec: unhealthy container")),
+            task("d", TaskState::RUNNING, TaskState::SHUTDOWN, None),
+        ]);
+        assert_eq!(tasks.running(), 1);
+        assert_eq!(tasks.live(), 3);
+        assert_eq!(tasks.failures(), ["task: non-zero exit (137): dockerexec: unhealthy container"]);
+        let nodes = HashMap::from([("node-1".to_owned(), "198.51.100.11".to_owned())]);
+        let endpoints = tasks.endpoints(&nodes);
+        assert_eq!(endpoints, [ReplicaEndpoint { replica: "a".into(), host: "198.51.100.11".into(), port: 18081 }]);
+    }
+}
