@@ -85,6 +85,21 @@ impl DockerEngine {
     pub async fn import_ca_bundle(&self, pem: &[u8]) -> Result<String, EngineError> {
         crate::ca_bundle::import_ca_bundle(&self.docker, pem).await
     }
+
+    /// The ID (`sha256:…`, the digest of the image config) of the image `reference` names,
+    /// or `None` when the engine does not have it. Never pulls. Cache keys use it.
+    pub async fn image_id(&self, reference: &str) -> Result<Option<String>, EngineError> {
+        match self.docker.inspect_image(reference).await {
+            Ok(image) => Ok(image.id),
+            Err(error) => {
+                let failure = ApiFailure::from(error);
+                match failure.is_not_found() {
+                    true => Ok(None),
+                    false => Err(failure.engine(format!("inspect the image {reference}"))),
+                }
+            }
+        }
+    }
 }
 
 impl ImageBuilder for DockerEngine {

@@ -11,6 +11,8 @@
 //!   concurrent runs.
 //! - [`RegistryCache`] (module `registry`) pushes and pulls entries as OCI artifacts, so
 //!   CI and laptops reuse each other's results; pulled content is verified before use.
+//! - [`RunCache`] (module `reuse`) is what an executor consults: per stage, reuse or run
+//!   (with the reason), and saving finished results under their key.
 //!
 //! This crate must not run stages or talk to the engine: callers supply what only the engine
 //! knows (base image IDs) and decide what a hit means for a run.
@@ -18,6 +20,7 @@
 mod inputs;
 mod key;
 mod registry;
+mod reuse;
 mod store;
 
 pub use key::cache_key::CacheKey;
@@ -36,3 +39,6 @@ pub use store::stage_record::StageRecord;
 pub use store::store_lock::StoreLock;
 pub use registry::oci_manifest::{ENTRY_MEDIA_TYPE, OciManifest};
 pub use registry::registry_cache::RegistryCache;
+pub use reuse::cache_decision::CacheDecision;
+pub use reuse::cache_policy::CachePolicy;
+pub use reuse::run_cache::{RunCache, StageResult};

@@ -40,6 +40,10 @@ pub enum Command {
         #[arg(value_enum)]
         format: SchemaFormat,
     },
+    /// List the stages whose cache keys differ between a revision and the working tree, and why.
+    Affected(AffectedArgs),
+    /// Say why a stage will run: which inputs differ from its last cached result.
+    Why(WhyArgs),
     /// Per-change environments with a link: up, list, down.
     #[command(subcommand)]
     Env(crate::commands::env::EnvCommand),
@@ -159,4 +163,22 @@ pub struct GraphArgs {
 pub enum GraphFormatArg {
     Dot,
     Mermaid,
+}
+
+/// `gantry affected --base REV`.
+#[derive(Debug, Args)]
+pub struct AffectedArgs {
+    /// The revision to compare with (anything `git rev-parse` takes: a branch, a tag, HEAD~1).
+    #[arg(long, value_name = "REV")]
+    pub base: String,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+}
+
+/// `gantry why [PIPELINE:]STAGE`.
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The stage, as `STAGE` or `PIPELINE:STAGE`.
+    #[arg(value_name = "[PIPELINE:]STAGE")]
+    pub stage: String,
 }

@@ -41,6 +41,8 @@ fn main() -> std::process::ExitCode {
         Command::Ps => commands::kept::ps(),
         Command::Clean(clean) => commands::kept::clean(clean),
         Command::Schema { format } => commands::schema::print(*format),
+        Command::Affected(affected) => commands::affected::run(repo, affected),
+        Command::Why(why) => commands::why::run(repo, why),
         Command::Env(env) => commands::env::run(repo, env),
         Command::Deploy(deploy) => commands::deploy::run(repo, deploy),
         Command::Promote(promote) => commands::promote::run(repo, promote),

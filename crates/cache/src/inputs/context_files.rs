@@ -42,17 +42,23 @@ pub fn add_context_inputs(inputs: &mut KeyInputs, context_dir: &Path, selection:
         None => Vec::new(),
     };
     let walk = ContextWalk::new(context_dir, &[], &excludes, &follow)?;
-    for entry in walk.entries()? {
+    for entry in walk.entries()?.into_iter().filter(|e| !is_repository_metadata(&e.stat.path)) {
         let digest = entry_digest(&entry).map_err(|e| format!("cannot read {}: {e}", entry.stat.path))?;
         inputs.add_digest(InputName::new(InputKind::Context, entry.stat.path.clone()), digest);
     }
     Ok(())
 }
 
+/// `.git` and what it holds change with every commit and fetch, not with the sources: never
+/// an input (docs/caching.md).
+fn is_repository_metadata(path: &str) -> bool {
+    path == ".git" || path.starts_with(".git/")
+}
+
 /// `file\0<mode>\0<content>`, `dir\0<mode>` or `link\0<target>` (docs/caching.md).
 fn entry_digest(entry: &ContextEntry) -> io::Result<Digest> {
     let stat = &entry.stat;
-    let mode = format!("{:o}", stat.mode & 0o777);
+    let mode = normalized_mode(stat);
     let mut hasher = blake3::Hasher::new();
     if stat.is_symlink() {
         hasher.update(b"link\0").update(stat.linkname.as_bytes());
@@ -65,6 +71,15 @@ fn entry_digest(entry: &ContextEntry) -> io::Result<Digest> {
         }
     }
     Ok(hasher.finalize().into())
+}
+
+/// Permission bits as git stores them — `755` for directories and files executable by their
+/// owner, `644` for other files — so that checkouts made with different umasks share keys.
+fn normalized_mode(stat: &gantry_context::EntryStat) -> &'static str {
+    match stat.is_dir() || stat.mode & 0o100 != 0 {
+        true => "755",
+        false => "644",
+    }
 }
 
 fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, String> {

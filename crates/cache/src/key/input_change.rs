@@ -34,6 +34,10 @@ impl fmt::Display for InputChange {
             InputKind::Dockerfile | InputKind::Platform => write!(f, "{} {}", kind.noun(), self.verb())?,
             _ => write!(f, "{} {} {}", kind.noun(), self.name.detail, self.verb())?,
         }
+        if kind == InputKind::Context {
+            // A file's digest says nothing to a reader; its name and the verb do.
+            return Ok(());
+        }
         let shown = |value: &Option<InputValue>| value.as_ref().map(InputValue::display);
         match (shown(&self.before), shown(&self.after)) {
             (Some(before), Some(after)) => write!(f, ": {before} → {after}"),

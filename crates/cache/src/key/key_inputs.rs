@@ -56,8 +56,7 @@ impl KeyInputs {
 
     /// Adds an input that already is a digest (an image ID, an upstream key).
     pub fn add_digest(&mut self, name: InputName, digest: Digest) {
-        let shown = Some(format!("{}:{}", digest.algorithm().name(), digest.short(12)));
-        self.inputs.insert(name, InputValue { digest, shown });
+        self.inputs.insert(name, InputValue { digest, shown: None });
     }
 
     pub fn add_upstream(&mut self, stage: &str, key: &CacheKey) {
@@ -154,15 +153,16 @@ mod tests {
 
     #[test]
     fn changes_name_each_differing_input() {
-        let before = inputs(&[("context:a", "1"), ("context:gone", "x"), ("step:run.env.A", "1")]);
-        let after = inputs(&[("context:a", "2"), ("context:new", "y"), ("step:run.env.A", "1")]);
+        let before = inputs(&[("context:a", "1"), ("step:gone", "x"), ("step:run.env.A", "1"), ("step:run.env.B", "1")]);
+        let after = inputs(&[("context:a", "2"), ("step:new", "y"), ("step:run.env.A", "1"), ("step:run.env.B", "2")]);
         let lines: Vec<String> = after.changes_since(&before).iter().map(ToString::to_string).collect();
         assert_eq!(
             lines,
             [
-                "build-context file a changed: \"1\" → \"2\"",
-                "build-context file gone removed (was \"x\")",
-                "build-context file new added: \"y\"",
+                "build-context file a changed",
+                "step setting gone removed (was \"x\")",
+                "step setting new added: \"y\"",
+                "step setting run.env.B changed: \"1\" → \"2\"",
             ]
         );
     }

@@ -54,7 +54,7 @@ impl LoadedSpec {
     }
 }
 
-fn compile_options(base_map: BTreeMap<String, String>, ca_bundle_image: Option<String>) -> CompileOptions {
+pub(crate) fn compile_options(base_map: BTreeMap<String, String>, ca_bundle_image: Option<String>) -> CompileOptions {
     // A key ending in '/' maps every image under that prefix; any other key one reference.
     let images = base_map.into_iter().fold(ImageMap::default(), |map, (from, to)| {
         if from.ends_with('/') { map.with_prefix(from, to) } else { map.with_exact(from, to) }

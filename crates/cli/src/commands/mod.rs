@@ -1,6 +1,7 @@
 //! One module per command family; each returns an exit code and writes results to stdout,
 //! progress and problems to stderr.
 
+pub mod affected;
 pub mod deploy;
 pub mod env;
 pub mod image;
@@ -8,5 +9,7 @@ pub mod kept;
 pub mod pipeline;
 pub mod promote;
 pub mod schema;
+mod stage_keys;
+pub mod why;
 pub mod shell;
 mod with_engine;
