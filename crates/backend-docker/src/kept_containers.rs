@@ -45,9 +45,13 @@ pub(crate) async fn list(docker: &Docker) -> Result<Vec<KeptContainer>, EngineEr
     Ok(kept)
 }
 
+/// A container labelled as kept counts once its command has failed: while it runs, or after
+/// it succeeded (until the run removes it), it is not kept.
 fn kept_container(summary: ContainerSummary) -> Option<KeptContainer> {
     let labels = summary.labels.unwrap_or_default();
-    if labels.contains_key(SHELL_LABEL) {
+    let status = summary.status.unwrap_or_default();
+    let failed = status.starts_with("Exited (") && !status.starts_with("Exited (0)");
+    if labels.contains_key(SHELL_LABEL) || !failed {
         return None;
     }
     let label = |name: &str| labels.get(name).cloned().unwrap_or_default();
@@ -59,7 +63,7 @@ fn kept_container(summary: ContainerSummary) -> Option<KeptContainer> {
         created: summary
             .created
             .and_then(|seconds| Timestamp::from_unix_timestamp(seconds).ok()),
-        status: summary.status.unwrap_or_default(),
+        status,
     })
 }
 

@@ -35,6 +35,9 @@ pub enum Command {
     Ps,
     /// Remove kept containers.
     Clean(crate::commands::kept::CleanArgs),
+    /// Move runs between machines: export a run folder as one document, import it elsewhere.
+    #[command(subcommand)]
+    Record(crate::commands::record::RecordCommand),
     /// Print a JSON Schema for editors.
     Schema {
         #[arg(value_enum)]

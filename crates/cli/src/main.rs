@@ -40,6 +40,7 @@ fn main() -> std::process::ExitCode {
         Command::Shell(shell) => commands::shell::run(shell),
         Command::Ps => commands::kept::ps(),
         Command::Clean(clean) => commands::kept::clean(clean),
+        Command::Record(record) => commands::record::run(repo, record),
         Command::Schema { format } => commands::schema::print(*format),
         Command::Affected(affected) => commands::affected::run(repo, affected),
         Command::Why(why) => commands::why::run(repo, why),

@@ -7,6 +7,7 @@ pub mod env;
 pub mod image;
 pub mod kept;
 pub mod pipeline;
+pub mod record;
 pub mod promote;
 pub mod schema;
 mod stage_keys;
