@@ -2,7 +2,8 @@
 //!
 //! The defaults give `gantry image dockerfile`'s output: Blubber v0.23's text with gantry's
 //! version in the label. `gantry image build` also rewrites image references (to use a local
-//! mirror) and mounts a CA bundle into every RUN.
+//! mirror) and mounts a CA bundle into every RUN; `gantry run` also mounts package-manager
+//! download caches.
 //!
 //! This module must not read configuration files or the environment; the CLI fills it.
 
@@ -17,11 +18,19 @@ pub struct CompileOptions {
     /// An image holding `/ca.crt`; when set, every RUN mounts it and each non-scratch stage
     /// points the usual CA variables at it (see `ca_bundle`).
     pub ca_bundle_image: Option<String>,
+    /// Mount BuildKit caches for apt, pip, npm and composer downloads into the RUNs that
+    /// install packages (see `package_caches`). Off by default: Blubber's output has none.
+    pub package_cache_mounts: bool,
 }
 
 impl Default for CompileOptions {
     fn default() -> Self {
-        CompileOptions { version: env!("CARGO_PKG_VERSION").to_owned(), images: ImageMap::default(), ca_bundle_image: None }
+        CompileOptions {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            images: ImageMap::default(),
+            ca_bundle_image: None,
+            package_cache_mounts: false,
+        }
     }
 }
 

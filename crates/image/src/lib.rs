@@ -23,6 +23,7 @@ mod go_path;
 mod go_quote;
 mod instruction;
 mod node;
+mod package_caches;
 mod php;
 mod python;
 mod requirements;

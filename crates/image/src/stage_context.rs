@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use gantry_spec::blubber::{Common, Variant};
 
-use crate::ca_bundle;
+use crate::{ca_bundle, package_caches};
 use crate::compile_options::CompileOptions;
 use crate::instruction::{Instruction, RunMount};
 
@@ -36,8 +36,10 @@ impl StageContext<'_> {
 
     /// A RUN of `command` with `mounts`, plus the CA bundle mount when configured.
     pub fn run_with_mounts(&self, mut mounts: Vec<RunMount>, command: impl Into<String>) -> Instruction {
+        let command = command.into();
+        mounts.extend(package_caches::run_mounts(self, &command));
         mounts.extend(ca_bundle::run_mount(self.options));
-        Instruction::Run { mounts, command: command.into() }
+        Instruction::Run { mounts, command }
     }
 
     pub fn run(&self, command: impl Into<String>) -> Instruction {

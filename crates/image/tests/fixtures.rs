@@ -58,6 +58,7 @@ fn build_options_rewrite_images_and_mount_the_ca_bundle() {
             .with_prefix("docker-registry.wikimedia.org/", "gantry.local/")
             .with_exact("debian:bookworm", "gantry.local/debian:bookworm"),
         ca_bundle_image: Some("gantry.local/ca-bundle:1".to_owned()),
+        package_cache_mounts: false,
     };
     let dockerfile = compile(&load("example-b"), "production", &options).expect("compiles");
     insta::assert_snapshot!("options__example-b__production", dockerfile.to_string());
