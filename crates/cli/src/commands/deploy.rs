@@ -212,8 +212,12 @@ fn target(repo: &Path, args: &TargetArgs) -> SwarmTarget {
 
 async fn deploy(repo: &Path, args: &DeployArgs) -> Result<ExitCode, DeployError> {
     let request = request(repo, args)?;
+    let target = target(repo, &args.target);
     let (events, display) = display(args.output);
-    let outcome = target(repo, &args.target).deploy(&request, events).await;
+    let outcome = tokio::select! {
+        outcome = target.deploy(&request, events) => outcome,
+        _ = tokio::signal::ctrl_c() => return interrupted(&target, &request.service).await,
+    };
     let _ = display.await;
     let outcome = outcome?;
     print_outcome(&outcome, args.output);
@@ -222,6 +226,13 @@ async fn deploy(repo: &Path, args: &DeployArgs) -> Result<ExitCode, DeployError>
         ReleaseState::RolledBack => ExitCode::RolledBack,
         _ => ExitCode::Failed,
     })
+}
+
+/// Ctrl-C during a deploy: the canary goes, the stable release serves on.
+async fn interrupted(target: &SwarmTarget, service: &str) -> Result<ExitCode, DeployError> {
+    eprintln!("gantry: interrupted; retiring the canary of {service} (the stable release serves on)");
+    target.abandon(service).await?;
+    Ok(ExitCode::Interrupted)
 }
 
 fn request(repo: &Path, args: &DeployArgs) -> Result<DeployRequest, DeployError> {

@@ -27,7 +27,7 @@ pub use swarm_settings::SwarmSettings;
 pub use swarm_target::SwarmTarget;
 
 use release_objects::ReleaseObjects;
-use rollout::{Rollout, update_stable};
+use rollout::{Rollout, retire_canary, update_stable};
 use service_blueprint::{Role, ServiceBlueprint};
 use service_shape::ServiceShape;
 use service_tasks::ServiceTasks;

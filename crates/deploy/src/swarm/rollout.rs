@@ -69,16 +69,10 @@ impl Rollout<'_> {
         Ok(())
     }
 
-    /// Scales the canary to zero, waits until its tasks have stopped, then removes it.
-    /// Returns whether there was one.
     async fn retire_canary(&self) -> Result<bool, DeployError> {
-        let canary = Role::Canary.service_name(&self.release.service);
-        let Some(service) = self.client.service(&canary).await? else { return Ok(false) };
-        self.client.scale(&service, 0).await?;
-        self.watch().gone(&canary).await?;
-        self.client.remove_service(&canary).await?;
-        Ok(true)
+        retire_canary(self.client, &self.watch(), &self.release.service).await
     }
+
 
     /// The first release of a service: nothing to compare with or go back to.
     async fn create_stable(&self) -> Result<Ending, DeployError> {
@@ -163,6 +157,17 @@ impl Rollout<'_> {
             }
         }
     }
+}
+
+/// Scales the canary of `service` to zero, waits until its tasks have stopped, then removes
+/// it. Returns whether there was one.
+pub async fn retire_canary(client: &SwarmClient, watch: &ServiceWatch<'_>, service: &str) -> Result<bool, DeployError> {
+    let canary = Role::Canary.service_name(service);
+    let Some(existing) = client.service(&canary).await? else { return Ok(false) };
+    client.scale(&existing, 0).await?;
+    watch.gone(&canary).await?;
+    client.remove_service(&canary).await?;
+    Ok(true)
 }
 
 /// Rolls the stable service over to `blueprint` (with a forced update, so that swarm reports

@@ -6,7 +6,7 @@
 
 use tokio::sync::mpsc;
 
-use crate::swarm::{ReleaseObjects, Role, Rollout, ServiceBlueprint, ServiceShape, ServiceTasks, ServiceWatch, SwarmClient, SwarmSettings, UpdateEnd, update_stable};
+use crate::swarm::{ReleaseObjects, Role, Rollout, retire_canary, ServiceBlueprint, ServiceShape, ServiceTasks, ServiceWatch, SwarmClient, SwarmSettings, UpdateEnd, update_stable};
 use crate::{
     DeployError, DeployEvent, DeployFuture, DeployOutcome, DeployRequest, DeployTarget, Release, ReleaseHistory,
     ReleaseNumber, ReleaseRecord, ReleaseState, ServiceStatus, Timestamp,
@@ -134,6 +134,26 @@ impl SwarmTarget {
             canary_replicas: canary_tasks.running(),
             notes,
         })
+    }
+
+    /// Cleans up after a deploy of `service` that was interrupted (Ctrl-C): retires its
+    /// canary, so that only the stable release serves, and records every unfinished release
+    /// as failed. Returns whether a canary was running.
+    pub async fn abandon(&self, service: &str) -> Result<bool, DeployError> {
+        let client = self.connect().await?;
+        let retired = retire_canary(&client, &self.watch(&client), service).await?;
+        let mut history = self.history()?;
+        let unfinished: Vec<ReleaseNumber> = history
+            .records(service)
+            .iter()
+            .filter(|record| record.state == ReleaseState::Progressing)
+            .map(|record| record.release.number)
+            .collect();
+        for number in unfinished {
+            history.finish(service, number, ReleaseState::Failed, Some("the deploy was interrupted".into()));
+        }
+        history.save()?;
+        Ok(retired)
     }
 
     fn unknown(&self, service: &str) -> DeployError {

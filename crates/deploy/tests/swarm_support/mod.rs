@@ -2,7 +2,8 @@
 //! images, and reading a deploy's events.
 //!
 //! The testbed goes up with the first test that needs it and down when the last one using
-//! it ends. When it cannot start the tests FAIL if `CI=true` or `GANTRY_REQUIRE_ENGINE=1`,
+//! it ends. Test processes that use it take turns (a lock file), so that one process's `down`
+//! never pulls the swarm from under another's tests. When it cannot start the tests FAIL if `CI=true` or `GANTRY_REQUIRE_ENGINE=1`,
 //! and otherwise print one `SKIP` line and pass.
 
 #![allow(dead_code)] // each test binary uses a different part of this module
@@ -26,9 +27,13 @@ pub const MANAGER: &str = "unix:///var/lib/gantry-sw/n1/docker.sock";
 pub const MANAGER_NETNS: &str = "gantry-sw-n1";
 pub const NETWORK: &str = "gantry-sw-net";
 
+/// Held while this process uses the testbed.
+const LOCK_FILE: &str = "/run/lock/gantry-swarm-tests.lock";
+
 /// The running testbed; the last one dropped takes it down.
 pub struct Testbed {
-    _private: (),
+    /// Released (after `down`) when the testbed is dropped.
+    _turn: std::fs::File,
 }
 
 static TESTBED: Mutex<Weak<Testbed>> = Mutex::new(Weak::new());
@@ -73,10 +78,14 @@ impl Testbed {
         if let Some(bed) = shared.upgrade() {
             return Some(bed);
         }
+        let turn = match take_turn() {
+            Ok(turn) => turn,
+            Err(error) => return unavailable(&format!("cannot lock {LOCK_FILE}: {error}")),
+        };
         if let Err(error) = testbed("up") {
             return unavailable(&error);
         }
-        let bed = Arc::new(Testbed { _private: () });
+        let bed = Arc::new(Testbed { _turn: turn });
         *shared = Arc::downgrade(&bed);
         Some(bed)
     }
@@ -92,6 +101,14 @@ impl Testbed {
         settings.converge_timeout = Duration::from_secs(90);
         SwarmTarget::new(settings)
     }
+}
+
+/// Waits until no other process uses the testbed, then holds the lock.
+fn take_turn() -> std::io::Result<std::fs::File> {
+    std::fs::create_dir_all("/run/lock")?;
+    let file = std::fs::File::options().create(true).truncate(false).write(true).open(LOCK_FILE)?;
+    file.lock()?;
+    Ok(file)
 }
 
 impl Drop for Testbed {
