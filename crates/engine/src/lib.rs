@@ -23,6 +23,7 @@ mod output_stream;
 mod run_event;
 mod run_outcome;
 mod run_request;
+pub mod scheduler;
 mod stage_failure;
 mod stage_output;
 mod stage_report;
