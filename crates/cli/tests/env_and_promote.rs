@@ -8,18 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
+use assert_cmd::assert::OutputAssertExt;
+use predicates::prelude::predicate;
 
 fn example_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/hello-python")
-}
-
-fn describe(output: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// `gantry env <args>` in a namespace of this test's own, the proxy on a free port.
@@ -54,26 +47,20 @@ fn env_up_builds_the_variant_answers_at_its_url_and_env_down_removes_it() {
     }
     let output = gantry_env(&namespace, &up);
     if output.status.code() == Some(3) && String::from_utf8_lossy(&output.stderr).contains("cannot reach") {
-        assert!(!engine_required(), "the engine is required: {}", describe(&output));
+        assert!(!engine_required(), "the engine is required: {}", String::from_utf8_lossy(&output.stderr));
         eprintln!("SKIP: no Docker engine; set GANTRY_REQUIRE_ENGINE=1 to make this a failure");
         return;
     }
-    assert!(output.status.success(), "{}", describe(&output));
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = String::from_utf8_lossy(&output.clone().assert().success().get_output().stdout).into_owned();
     let url = stdout.lines().last().unwrap_or_default().to_owned();
-    assert!(url.starts_with("http://hello.localhost:"), "the URL is the last line: {}", describe(&output));
+    assert!(url.starts_with("http://hello.localhost:"), "the URL is the last line: {stdout}");
     let answer = get(&url, "/healthz");
     assert!(answer.starts_with("HTTP/1.1 200") && answer.contains("\"status\": \"ok\""), "{answer}");
 
-    let listed = gantry_env(&namespace, &["list"]);
-    assert!(String::from_utf8_lossy(&listed.stdout).contains(&url), "{}", describe(&listed));
-
-    let down = gantry_env(&namespace, &["down", "hello"]);
-    assert!(down.status.success(), "{}", describe(&down));
-    let again = gantry_env(&namespace, &["down", "hello"]);
-    assert_eq!(again.status.code(), Some(2), "{}", describe(&again));
-    let listed = gantry_env(&namespace, &["list"]);
-    assert!(String::from_utf8_lossy(&listed.stderr).contains("no environments"), "{}", describe(&listed));
+    gantry_env(&namespace, &["list"]).assert().success().stdout(predicate::str::contains(url.as_str()));
+    gantry_env(&namespace, &["down", "hello"]).assert().success();
+    gantry_env(&namespace, &["down", "hello"]).assert().code(2);
+    gantry_env(&namespace, &["list"]).assert().success().stderr(predicate::str::contains("no environments"));
 }
 
 fn git(dir: &Path, args: &[&str]) -> String {
@@ -102,15 +89,13 @@ fn promote_pushes_a_review_branch_naming_the_digest_and_the_source_commit() {
     git(&seed, &["commit", "--quiet", "-m", "seed"]);
     git(&seed, &["push", "--quiet", "origin", "HEAD:main"]);
 
-    let output = Command::cargo_bin("gantry")
+    Command::cargo_bin("gantry")
         .unwrap()
         .args(["promote", "--charts-repo", bare.to_str().unwrap(), "--chart", "hello-python", "--to", "v2"])
         .args(["--image", "127.0.0.1:5000/hello-python:v2", "--digest", "sha256:feedbeef", "--source-commit", "c0ffee"])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", describe(&output));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.starts_with("refs/heads/gantry-promote/hello-python/v2 "), "{}", describe(&output));
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("refs/heads/gantry-promote/hello-python/v2 "));
 
     let branch = "gantry-promote/hello-python/v2";
     let shown = git(&bare, &["show", &format!("{branch}:helmfile.d/services/hello-python/values.yaml")]);

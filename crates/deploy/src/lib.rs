@@ -20,6 +20,7 @@ mod deploy_target;
 pub mod docker_target;
 pub mod helm;
 mod image_ref;
+mod manual_rollback;
 pub mod promote;
 mod published_port;
 mod release;

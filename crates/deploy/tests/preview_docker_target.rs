@@ -4,12 +4,10 @@
 
 mod support;
 
-use std::collections::HashMap;
-
 use bollard::Docker;
-use bollard::query_parameters::{BuildImageOptionsBuilder, ListContainersOptionsBuilder, RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder};
+use bollard::query_parameters::BuildImageOptionsBuilder;
 use futures_util::StreamExt;
-use gantry_deploy::docker_target::{DEFAULT_PROXY_IMAGE, DockerHostTarget, HttpProbe, NAMESPACE_LABEL, Namespace, PreviewHost, PreviewSettings};
+use gantry_deploy::docker_target::{DEFAULT_PROXY_IMAGE, DockerHostTarget, HttpProbe, Namespace, PreviewHost, PreviewSettings};
 use gantry_deploy::{ConfigFile, DeployError, DeployRequest, DeployTarget, ImageRef, ReleaseState};
 
 /// Builds a busybox web server image whose page says `page`; returns its tag.
@@ -64,20 +62,7 @@ impl Fixture {
 
 impl Drop for Fixture {
     fn drop(&mut self) {
-        let (docker, namespace, images) = (self.docker.clone(), self.namespace.clone(), self.images.clone());
-        let cleanup = async move {
-            let filters = HashMap::from([("label".to_owned(), vec![format!("{NAMESPACE_LABEL}={namespace}")])]);
-            let options = ListContainersOptionsBuilder::default().all(true).filters(&filters).build();
-            for container in docker.list_containers(Some(options)).await.unwrap_or_default() {
-                let force = RemoveContainerOptionsBuilder::default().force(true).build();
-                let _ = docker.remove_container(&container.id.unwrap_or_default(), Some(force)).await;
-            }
-            let _ = docker.remove_network(&namespace).await;
-            for image in images {
-                let _ = docker.remove_image(&image, Some(RemoveImageOptionsBuilder::default().force(true).build()), None).await;
-            }
-        };
-        let _ = std::thread::spawn(move || tokio::runtime::Runtime::new().map(|rt| rt.block_on(cleanup))).join();
+        support::remove_namespace(&self.docker, &self.namespace, &self.images);
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use bollard::Docker;
-use bollard::query_parameters::{ListContainersOptionsBuilder, ListNetworksOptionsBuilder, RemoveContainerOptionsBuilder};
+use bollard::query_parameters::{ListContainersOptionsBuilder, ListNetworksOptionsBuilder};
 use gantry_deploy::DeployError;
 use gantry_deploy::docker_target::{
     DEFAULT_PROXY_IMAGE, EnvironmentName, EnvironmentSpec, HttpProbe, NAMESPACE_LABEL, Namespace, PreviewHost,
@@ -80,17 +80,7 @@ impl Fixture {
 
 impl Drop for Fixture {
     fn drop(&mut self) {
-        let (docker, namespace) = (self.docker.clone(), self.namespace.clone());
-        let cleanup = async move {
-            let filters = HashMap::from([("label".to_owned(), vec![format!("{NAMESPACE_LABEL}={namespace}")])]);
-            let options = ListContainersOptionsBuilder::default().all(true).filters(&filters).build();
-            for container in docker.list_containers(Some(options)).await.unwrap_or_default() {
-                let force = RemoveContainerOptionsBuilder::default().force(true).build();
-                let _ = docker.remove_container(&container.id.unwrap_or_default(), Some(force)).await;
-            }
-            let _ = docker.remove_network(&namespace).await;
-        };
-        let _ = std::thread::spawn(move || tokio::runtime::Runtime::new().map(|rt| rt.block_on(cleanup))).join();
+        support::remove_namespace(&self.docker, &self.namespace, &[]);
     }
 }
 

@@ -12,6 +12,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::{EnvironmentFile, EnvironmentName, EnvironmentSpec, PreviewHost};
+use crate::manual_rollback::ManualRollback;
 use crate::{
     DeployError, DeployEvent, DeployFuture, DeployOutcome, DeployRequest, DeployTarget, Release, ReleaseHistory,
     ReleaseNumber, ReleaseRecord, ReleaseState, ServiceStatus, Timestamp,
@@ -99,24 +100,10 @@ impl DockerHostTarget {
         events: mpsc::Sender<DeployEvent>,
     ) -> Result<DeployOutcome, DeployError> {
         let mut history = self.history()?;
-        let from = history.live(service).map(|record| record.release.number).ok_or_else(|| self.unknown(service))?;
-        let target = match to {
-            Some(number) => history.find(service, number),
-            None => history.previous_good(service, from),
-        };
-        let target = target.map(|record| record.release.clone()).ok_or(DeployError::NoPreviousRelease { service: service.to_owned(), to })?;
+        let rollback = ManualRollback::plan(&history, service, to, self.unknown(service), &events).await?;
         let port = self.live_port(service).await?;
-        let spec = self.spec(&target, port, None)?;
-        let reason = format!("rolled back by hand from release {from} to release {}", target.number);
-        let _ = events.send(DeployEvent::RollbackStarted { from, to: target.number, reason: reason.clone() }).await;
-        let started = tokio::time::Instant::now();
-        self.host.up(&spec, READY_WITHIN).await?;
-        let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let _ = events.send(DeployEvent::RollbackFinished { to: target.number, millis }).await;
-        history.finish(service, target.number, ReleaseState::Live, None);
-        history.finish(service, from, ReleaseState::RolledBack, Some(reason.clone()));
-        history.save()?;
-        Ok(DeployOutcome { release: target, state: ReleaseState::Live, reason: Some(reason) })
+        self.host.up(&self.spec(&rollback.release, port, None)?, READY_WITHIN).await?;
+        rollback.finish(&mut history, &events).await
     }
 
     /// The application port of the running release (a rollback keeps it).

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::chart_values::merge;
+use crate::manual_rollback::ManualRollback;
 use super::{ChartValues, Helm, HelmCall, HelmRelease};
 use crate::{
     DeployError, DeployEvent, DeployFuture, DeployOutcome, DeployRequest, DeployTarget, Release, ReleaseHistory,
@@ -197,28 +198,15 @@ impl HelmTarget {
         events: mpsc::Sender<DeployEvent>,
     ) -> Result<DeployOutcome, DeployError> {
         let mut history = self.history()?;
-        let from = history.live(service).map(|record| record.release.number).ok_or_else(|| self.unknown(service))?;
-        let target = match to {
-            Some(number) => history.find(service, number),
-            None => history.previous_good(service, from),
-        };
-        let target = target.map(|record| record.release.clone()).ok_or(DeployError::NoPreviousRelease { service: service.to_owned(), to })?;
-        let revision = self.revisions(service).await?.into_iter().rev().find(|r| r.description == description(target.number));
-        let revision = revision.ok_or_else(|| {
-            DeployError::Invalid(format!("helm history of {service} has no revision described as \"{}\"", description(target.number)))
-        })?;
-        let reason = format!("rolled back by hand from release {from} to release {}", target.number);
-        let _ = events.send(DeployEvent::RollbackStarted { from, to: target.number, reason: reason.clone() }).await;
-        let started = tokio::time::Instant::now();
+        let rollback = ManualRollback::plan(&history, service, to, self.unknown(service), &events).await?;
+        let wanted = description(rollback.release.number);
+        let revision = self.revisions(service).await?.into_iter().rev().find(|r| r.description == wanted);
+        let revision = revision
+            .ok_or_else(|| DeployError::Invalid(format!("helm history of {service} has no revision described as \"{wanted}\"")))?;
         let namespace = self.settings.namespace.clone();
         let call = HelmCall::Rollback { name: service.to_owned(), namespace, revision: Some(revision.revision), timeout: self.settings.timeout };
         self.run(call).await?;
-        let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let _ = events.send(DeployEvent::RollbackFinished { to: target.number, millis }).await;
-        history.finish(service, target.number, ReleaseState::Live, None);
-        history.finish(service, from, ReleaseState::RolledBack, Some(reason.clone()));
-        history.save()?;
-        Ok(DeployOutcome { release: target, state: ReleaseState::Live, reason: Some(reason) })
+        rollback.finish(&mut history, &events).await
     }
 
     async fn revisions(&self, service: &str) -> Result<Vec<HelmRevision>, DeployError> {

@@ -82,3 +82,24 @@ pub fn fake_helm(dir: &std::path::Path) -> PathBuf {
 pub fn fake_helm_calls(dir: &std::path::Path) -> Vec<String> {
     std::fs::read_to_string(dir.join("calls.log")).unwrap_or_default().lines().map(str::to_owned).collect()
 }
+
+/// Force-removes every container and the network of preview namespace `namespace`, and
+/// `images`; on a thread of its own, so that `Drop` of a test fixture can call it.
+pub fn remove_namespace(docker: &Docker, namespace: &str, images: &[String]) {
+    use bollard::query_parameters::{ListContainersOptionsBuilder, RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder};
+    let (docker, namespace, images) = (docker.clone(), namespace.to_owned(), images.to_vec());
+    let cleanup = async move {
+        let label = format!("{}={namespace}", gantry_deploy::docker_target::NAMESPACE_LABEL);
+        let filters = std::collections::HashMap::from([("label".to_owned(), vec![label])]);
+        let options = ListContainersOptionsBuilder::default().all(true).filters(&filters).build();
+        for container in docker.list_containers(Some(options)).await.unwrap_or_default() {
+            let force = RemoveContainerOptionsBuilder::default().force(true).build();
+            let _ = docker.remove_container(&container.id.unwrap_or_default(), Some(force)).await;
+        }
+        let _ = docker.remove_network(&namespace).await;
+        for image in images {
+            let _ = docker.remove_image(&image, Some(RemoveImageOptionsBuilder::default().force(true).build()), None).await;
+        }
+    };
+    let _ = std::thread::spawn(move || tokio::runtime::Runtime::new().map(|rt| rt.block_on(cleanup))).join();
+}
