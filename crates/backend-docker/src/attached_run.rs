@@ -6,16 +6,14 @@
 
 use bollard::Docker;
 use bollard::container::LogOutput;
-use bollard::query_parameters::{
-    AttachContainerOptionsBuilder, ResizeContainerTTYOptionsBuilder, StartContainerOptions,
-};
+use bollard::query_parameters::{AttachContainerOptionsBuilder, ResizeContainerTTYOptionsBuilder};
 use futures_util::StreamExt;
 use gantry_engine::{EngineError, OutputStream, RunRequest, TerminalIo, TerminalSize};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 use crate::api_failure::ApiFailure;
-use crate::container_lifecycle::{create, create_body, wait_exit_code};
+use crate::container_lifecycle::{attach_and_start, create, create_body, wait_exit_code};
 
 /// Runs `request` connected to `io` and returns the container's exit code.
 pub(crate) async fn run_attached(
@@ -44,16 +42,7 @@ pub(crate) async fn run_attached(
         .stdout(true)
         .stderr(true)
         .build();
-    let attached = docker
-        .attach_container(&id, Some(attach))
-        .await
-        .map_err(|e| ApiFailure::from(e).engine(format!("attach to container {id}")))?;
-    docker
-        .start_container(&id, None::<StartContainerOptions>)
-        .await
-        .map_err(|e| {
-            ApiFailure::from(e).engine(format!("start a container from {}", request.image))
-        })?;
+    let attached = attach_and_start(docker, &id, &request.image, attach).await?;
     if let Some(size) = size {
         resize(docker, &id, size).await;
     }

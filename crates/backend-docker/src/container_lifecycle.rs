@@ -1,15 +1,20 @@
 //! The steps every gantry container goes through, shared by runs to completion
 //! (`container_run`) and attached runs (`attached_run`): its create body from a
-//! [`RunRequest`], creation under a [`ContainerGuard`], and waiting for its exit code.
+//! [`RunRequest`], creation under a [`ContainerGuard`], attaching before the start, waiting
+//! for its exit code; and finding containers by label.
 //!
 //! This module must not attach, stream or decide whether a container is kept.
 
 use std::collections::HashMap;
 
 use bollard::Docker;
+use bollard::container::AttachContainerResults;
 use bollard::errors::Error;
-use bollard::models::ContainerCreateBody;
-use bollard::query_parameters::{CreateContainerOptions, WaitContainerOptionsBuilder};
+use bollard::models::{ContainerCreateBody, ContainerSummary};
+use bollard::query_parameters::{
+    AttachContainerOptions, CreateContainerOptions, ListContainersOptionsBuilder,
+    StartContainerOptions, WaitContainerOptionsBuilder,
+};
 use futures_util::StreamExt;
 use gantry_engine::{EngineError, RUN_LABEL, RunRequest};
 
@@ -25,7 +30,13 @@ pub(crate) fn create_body(request: &RunRequest) -> ContainerCreateBody {
         image: Some(request.image.clone()),
         entrypoint: request.entrypoint.clone(),
         cmd: request.command.clone(),
-        env: Some(request.env.iter().map(|(k, v)| format!("{k}={v}")).collect()),
+        env: Some(
+            request
+                .env
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect(),
+        ),
         user: request.user.clone(),
         working_dir: request.workdir.clone(),
         labels: Some(labels),
@@ -53,6 +64,41 @@ pub(crate) async fn create(
         })?;
     let guard = ContainerGuard::new(docker.clone(), created.id.clone());
     Ok((created.id, guard))
+}
+
+/// Attaches to container `id` with `options`, then starts it: attached before the start, as
+/// `docker run` does, so that no output is missed.
+pub(crate) async fn attach_and_start(
+    docker: &Docker,
+    id: &str,
+    image: &str,
+    options: AttachContainerOptions,
+) -> Result<AttachContainerResults, EngineError> {
+    let attached = docker
+        .attach_container(id, Some(options))
+        .await
+        .map_err(|e| ApiFailure::from(e).engine(format!("attach to container {id}")))?;
+    docker
+        .start_container(id, None::<StartContainerOptions>)
+        .await
+        .map_err(|e| ApiFailure::from(e).engine(format!("start a container from {image}")))?;
+    Ok(attached)
+}
+
+/// Every container, running or not, that carries `label` (`name` or `name=value`).
+pub(crate) async fn containers_labelled(
+    docker: &Docker,
+    label: String,
+) -> Result<Vec<ContainerSummary>, ApiFailure> {
+    let filters = HashMap::from([("label".to_owned(), vec![label])]);
+    let options = ListContainersOptionsBuilder::default()
+        .all(true)
+        .filters(&filters)
+        .build();
+    docker
+        .list_containers(Some(options))
+        .await
+        .map_err(ApiFailure::from)
 }
 
 /// Waits until container `id` is no longer running and returns its exit code.

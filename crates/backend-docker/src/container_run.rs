@@ -4,21 +4,19 @@
 //! [`ContainerGuard`] from the moment it exists, so it is removed on success, on error and
 //! on cancellation. This module must not pull images or keep containers.
 
-use std::collections::HashMap;
-
 use bollard::Docker;
 use bollard::container::LogOutput;
 use bollard::errors::Error;
-use bollard::query_parameters::{
-    AttachContainerOptionsBuilder, ListContainersOptionsBuilder, StartContainerOptions,
-};
+use bollard::query_parameters::AttachContainerOptionsBuilder;
 use futures_util::{Stream, StreamExt};
 use gantry_engine::{ContainerEvent, EngineError, OutputStream, RUN_LABEL, RunRequest};
 use tokio::sync::mpsc;
 
 use crate::api_failure::ApiFailure;
-use crate::container_guard::remove_container;
-use crate::container_lifecycle::{create, create_body, wait_exit_code};
+use crate::container_guard::{ContainerGuard, remove_container};
+use crate::container_lifecycle::{
+    attach_and_start, containers_labelled, create, create_body, wait_exit_code,
+};
 use crate::line_splitter::LineSplitter;
 
 /// Runs `request` and returns the container's exit code.
@@ -27,26 +25,28 @@ pub(crate) async fn run_container(
     request: &RunRequest,
     events: mpsc::Sender<ContainerEvent>,
 ) -> Result<i64, EngineError> {
+    let (exit_code, guard) = run_until_exit(docker, request, events).await?;
+    guard.remove().await?;
+    Ok(exit_code)
+}
+
+/// Runs `request` until its container exits; returns the exit code and the guard that still
+/// owns the stopped container (for runs whose container is kept).
+pub(crate) async fn run_until_exit(
+    docker: &Docker,
+    request: &RunRequest,
+    events: mpsc::Sender<ContainerEvent>,
+) -> Result<(i64, ContainerGuard), EngineError> {
     let body = create_body(request);
     let (id, guard) = create(docker, &request.image, body).await?;
 
-    // Attached before the start, as `docker run` does, so no output is missed; reading
-    // logs instead loses an unterminated last line when the container exits.
+    // Attached, not reading logs: logs lose an unterminated last line when the container exits.
     let attach = AttachContainerOptionsBuilder::default()
         .stream(true)
         .stdout(true)
         .stderr(true)
         .build();
-    let attached = docker
-        .attach_container(&id, Some(attach))
-        .await
-        .map_err(|e| ApiFailure::from(e).engine(format!("attach to container {id}")))?;
-    docker
-        .start_container(&id, None::<StartContainerOptions>)
-        .await
-        .map_err(|e| {
-            ApiFailure::from(e).engine(format!("start a container from {}", request.image))
-        })?;
+    let attached = attach_and_start(docker, &id, &request.image, attach).await?;
     let _ = events
         .send(ContainerEvent::Started {
             container_id: id.clone(),
@@ -56,8 +56,7 @@ pub(crate) async fn run_container(
     stream_output(attached.output, &id, &events).await?;
 
     let exit_code = wait_exit_code(docker, &id).await?;
-    guard.remove().await?;
-    Ok(exit_code)
+    Ok((exit_code, guard))
 }
 
 /// Forwards the container's output line by line until it stops.
@@ -97,15 +96,9 @@ async fn stream_output(
 /// Removes every container labelled `gantry.run=<run_id>`; returns how many there were.
 pub(crate) async fn remove_leftovers(docker: &Docker, run_id: &str) -> Result<usize, EngineError> {
     let action = || format!("remove the containers of run {run_id}");
-    let filters = HashMap::from([("label".to_owned(), vec![format!("{RUN_LABEL}={run_id}")])]);
-    let options = ListContainersOptionsBuilder::default()
-        .all(true)
-        .filters(&filters)
-        .build();
-    let containers = docker
-        .list_containers(Some(options))
+    let containers = containers_labelled(docker, format!("{RUN_LABEL}={run_id}"))
         .await
-        .map_err(|e| ApiFailure::from(e).engine(action()))?;
+        .map_err(|f| f.engine(action()))?;
     let mut removed = 0;
     for id in containers.into_iter().filter_map(|c| c.id) {
         remove_container(docker, &id)

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 use bollard::Docker;
 use bollard::models::{ContainerConfig, ContainerSummary};
 use bollard::query_parameters::{
-    CommitContainerOptionsBuilder, InspectContainerOptions, ListContainersOptionsBuilder,
-    ListImagesOptionsBuilder, RemoveImageOptionsBuilder,
+    CommitContainerOptionsBuilder, InspectContainerOptions, ListImagesOptionsBuilder,
+    RemoveImageOptionsBuilder,
 };
 use gantry_engine::{
     EngineError, KEPT_LABEL, KeptContainer, PIPELINE_LABEL, RunRequest, STAGE_LABEL, StageRef,
@@ -22,6 +22,7 @@ use gantry_engine::{
 use crate::api_failure::ApiFailure;
 use crate::attached_run::run_attached;
 use crate::container_guard::remove_container;
+use crate::container_lifecycle::containers_labelled;
 
 /// The label on a container opened on a kept container's snapshot, with the kept
 /// container's ID; such a container is not itself kept, though it inherits the labels.
@@ -31,15 +32,9 @@ const SNAPSHOT_OF_LABEL: &str = "gantry.snapshot-of";
 
 /// Every kept container, newest first.
 pub(crate) async fn list(docker: &Docker) -> Result<Vec<KeptContainer>, EngineError> {
-    let filters = HashMap::from([("label".to_owned(), vec![KEPT_LABEL.to_owned()])]);
-    let options = ListContainersOptionsBuilder::default()
-        .all(true)
-        .filters(&filters)
-        .build();
-    let containers = docker
-        .list_containers(Some(options))
+    let containers = containers_labelled(docker, KEPT_LABEL.to_owned())
         .await
-        .map_err(|e| ApiFailure::from(e).engine("list the kept containers"))?;
+        .map_err(|f| f.engine("list the kept containers"))?;
     let mut kept: Vec<KeptContainer> = containers.into_iter().filter_map(kept_container).collect();
     kept.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
     Ok(kept)
@@ -96,7 +91,10 @@ async fn commit(docker: &Docker, id: &str) -> Result<String, EngineError> {
         .pause(false)
         .build();
     let config = ContainerConfig {
-        labels: Some(HashMap::from([(SNAPSHOT_OF_LABEL.to_owned(), id.to_owned())])),
+        labels: Some(HashMap::from([(
+            SNAPSHOT_OF_LABEL.to_owned(),
+            id.to_owned(),
+        )])),
         ..ContainerConfig::default()
     };
     let committed = docker
@@ -158,13 +156,19 @@ async fn remove_orphan_snapshots(docker: &Docker) -> Result<(), EngineError> {
     let action = "remove the snapshots of kept containers";
     let kept: Vec<String> = list(docker).await?.into_iter().map(|k| k.id).collect();
     let filters = HashMap::from([("label".to_owned(), vec![KEPT_LABEL.to_owned()])]);
-    let options = ListImagesOptionsBuilder::default().filters(&filters).build();
+    let options = ListImagesOptionsBuilder::default()
+        .filters(&filters)
+        .build();
     let images = docker
         .list_images(Some(options))
         .await
         .map_err(|e| ApiFailure::from(e).engine(action))?;
     for image in images {
-        let source = image.labels.get(SNAPSHOT_OF_LABEL).cloned().unwrap_or_default();
+        let source = image
+            .labels
+            .get(SNAPSHOT_OF_LABEL)
+            .cloned()
+            .unwrap_or_default();
         if !kept.contains(&source) {
             let _ = remove_snapshot(docker, &image.id).await;
         }

@@ -3,6 +3,7 @@
 //!
 //! This module must not create or open kept containers; it lists and removes them.
 
+use gantry_backend_docker::DockerEngine;
 use gantry_engine::{DebugRunner, KeptContainer, Timestamp};
 
 use crate::commands::with_engine::with_engine;
@@ -19,7 +20,7 @@ pub struct CleanArgs {
 /// `gantry ps`: one line per kept container, newest first.
 pub fn ps() -> ExitCode {
     with_engine(|engine| async move {
-        match engine.kept_containers().await {
+        match kept_containers(&engine).await {
             Ok(kept) if kept.is_empty() => {
                 eprintln!("gantry: no kept containers (`gantry run --keep-failed` keeps failed stages' containers)");
                 ExitCode::Ok
@@ -28,10 +29,7 @@ pub fn ps() -> ExitCode {
                 print!("{}", table(&kept));
                 ExitCode::Ok
             }
-            Err(e) => {
-                eprintln!("gantry: {e}");
-                ExitCode::Infrastructure
-            }
+            Err(code) => code,
         }
     })
 }
@@ -39,12 +37,9 @@ pub fn ps() -> ExitCode {
 /// `gantry clean [--run RUN]`: removes kept containers (all, or one run's).
 pub fn clean(args: &CleanArgs) -> ExitCode {
     with_engine(|engine| async move {
-        let kept = match engine.kept_containers().await {
+        let kept = match kept_containers(&engine).await {
             Ok(kept) => kept,
-            Err(e) => {
-                eprintln!("gantry: {e}");
-                return ExitCode::Infrastructure;
-            }
+            Err(code) => return code,
         };
         let ids: Vec<String> =
             kept.into_iter().filter(|k| args.run.as_ref().is_none_or(|run| &k.run_id == run)).map(|k| k.id).collect();
@@ -58,6 +53,14 @@ pub fn clean(args: &CleanArgs) -> ExitCode {
                 ExitCode::Infrastructure
             }
         }
+    })
+}
+
+/// The kept containers, newest first; an engine failure is reported here.
+pub(crate) async fn kept_containers(engine: &DockerEngine) -> Result<Vec<KeptContainer>, ExitCode> {
+    engine.kept_containers().await.map_err(|e| {
+        eprintln!("gantry: {e}");
+        ExitCode::Infrastructure
     })
 }
 

@@ -8,6 +8,7 @@
 
 use gantry_engine::{DebugRunner, StageRef, TerminalIo};
 
+use crate::commands::kept::kept_containers;
 use crate::commands::with_engine::with_engine;
 use crate::exit_code::ExitCode;
 use crate::terminal::{RawMode, TerminalBridge};
@@ -41,12 +42,9 @@ pub fn run(args: &ShellArgs) -> ExitCode {
         return ExitCode::Invalid;
     }
     with_engine(|engine| async move {
-        let kept = match engine.kept_containers().await {
+        let kept = match kept_containers(&engine).await {
             Ok(kept) => kept,
-            Err(e) => {
-                eprintln!("gantry: {e}");
-                return ExitCode::Infrastructure;
-            }
+            Err(code) => return code,
         };
         let Some(kept) = kept.into_iter().find(|k| stage.as_ref().is_none_or(|s| s.matches(&k.stage))) else {
             eprintln!("gantry: no kept container{}", stage.map(|s| format!(" for stage `{s}`")).unwrap_or_default());
