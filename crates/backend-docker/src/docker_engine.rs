@@ -86,6 +86,11 @@ impl DockerEngine {
         crate::ca_bundle::import_ca_bundle(&self.docker, pem).await
     }
 
+    /// What the engine is: version, API, OS, architecture, CPUs and memory.
+    pub async fn describe(&self) -> Result<gantry_engine::EngineDescription, EngineError> {
+        crate::engine_description::describe(&self.docker, &self.api_version).await
+    }
+
     /// The ID (`sha256:…`, the digest of the image config) of the image `reference` names,
     /// or `None` when the engine does not have it. Never pulls. Cache keys use it.
     pub async fn image_id(&self, reference: &str) -> Result<Option<String>, EngineError> {

@@ -18,6 +18,7 @@ mod container_guard;
 mod container_lifecycle;
 mod container_run;
 mod docker_engine;
+mod engine_description;
 mod engine_http;
 mod file_sync;
 mod image_build;

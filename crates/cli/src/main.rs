@@ -5,6 +5,7 @@ mod build_progress;
 mod commands;
 mod diagnostic_report;
 mod exit_code;
+mod run_inputs;
 mod settings;
 mod terminal;
 

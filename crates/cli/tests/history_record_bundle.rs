@@ -60,3 +60,21 @@ fn bundles_that_escape_the_runs_folder_are_refused() {
     assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
     assert!(!laptop.path().join(".gantry/outside").exists() && !laptop.path().join("outside").exists());
 }
+
+#[test]
+fn the_inputs_a_run_would_record_name_the_engine_commit_and_specs() {
+    if !debug_support::engine_has(debug_support::BOOKWORM) {
+        return;
+    }
+    let repo = tempfile::tempdir().unwrap();
+    write(repo.path(), ".pipeline/config.yaml", "pipelines: {}\n");
+    let output = gantry(repo.path(), &["record", "inputs", "--jobs", "3"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let inputs: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let arch = std::process::Command::new("docker").args(["version", "--format", "{{.Server.Arch}}"]).output().unwrap();
+    assert_eq!(inputs["engine"]["arch"], String::from_utf8_lossy(&arch.stdout).trim(), "{inputs}");
+    assert!(inputs["engine"]["version"].as_str().unwrap().starts_with("docker "), "{inputs}");
+    assert_eq!(inputs["commit"], serde_json::Value::Null, "not a git repository: {inputs}");
+    assert!(inputs["specs"][".pipeline/config.yaml"].as_str().unwrap().starts_with("sha256:"), "{inputs}");
+    assert_eq!(inputs["limits"]["jobs"], "3");
+}

@@ -1,6 +1,7 @@
-//! `gantry record export RUN` and `gantry record import FILE`: a run folder
+//! `gantry record export RUN`, `gantry record import FILE` and `gantry record inputs`: a run folder
 //! (`.gantry/runs/<run-id>/`) to one JSON document on stdout, and back into a repository's
-//! runs, so that a CI run can be compared (`gantry diff`) and replayed on a laptop.
+//! runs, so that a CI run can be compared (`gantry diff`) and replayed on a laptop; and the
+//! inputs a run here would record.
 //!
 //! This module must not change what it carries: records, logs and reports travel byte for
 //! byte, and an import never overwrites a different run of the same ID.
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use gantry_record::RunBundle;
 
+use crate::commands::with_engine::with_engine;
 use crate::exit_code::ExitCode;
 
 /// Where a repository's runs live, relative to its root.
@@ -27,12 +29,20 @@ pub enum RecordCommand {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Print, as JSON, the inputs a run here would record: commit, changed files, spec hashes,
+    /// engine, gantry version, limits.
+    Inputs {
+        /// The parallelism a run would use.
+        #[arg(long, default_value_t = 2)]
+        jobs: usize,
+    },
 }
 
 pub fn run(repo: &Path, command: &RecordCommand) -> ExitCode {
     let outcome = match command {
         RecordCommand::Export { run } => export(repo, run),
         RecordCommand::Import { file } => import(repo, file),
+        RecordCommand::Inputs { jobs } => return inputs(repo, *jobs),
     };
     match outcome {
         Ok(()) => ExitCode::Ok,
@@ -41,6 +51,29 @@ pub fn run(repo: &Path, command: &RecordCommand) -> ExitCode {
             ExitCode::Invalid
         }
     }
+}
+
+fn inputs(repo: &Path, jobs: usize) -> ExitCode {
+    with_engine(|engine| async move {
+        let description = match engine.describe().await {
+            Ok(description) => description,
+            Err(e) => {
+                eprintln!("gantry: {e}");
+                return ExitCode::Infrastructure;
+            }
+        };
+        let inputs = crate::run_inputs::collect(repo, &description, jobs, BTreeMap::new());
+        match serde_json::to_string_pretty(&inputs) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::Ok
+            }
+            Err(e) => {
+                eprintln!("gantry: cannot write the inputs: {e}");
+                ExitCode::Infrastructure
+            }
+        }
+    })
 }
 
 fn export(repo: &Path, run_id: &str) -> Result<(), String> {

@@ -1,0 +1,35 @@
+//! Describes the connected Docker engine for run records: version, API, OS, architecture,
+//! CPUs and memory, from `/version` and `/info`.
+//!
+//! This module must not change anything on the engine.
+
+use bollard::Docker;
+use gantry_engine::{EngineDescription, EngineError};
+
+use crate::api_failure::ApiFailure;
+
+/// What the engine says about itself; `api_version` is the negotiated one.
+pub(crate) async fn describe(
+    docker: &Docker,
+    api_version: &str,
+) -> Result<EngineDescription, EngineError> {
+    let version = docker
+        .version()
+        .await
+        .map_err(|e| ApiFailure::from(e).engine("ask for its version"))?;
+    let info = docker
+        .info()
+        .await
+        .map_err(|e| ApiFailure::from(e).engine("describe itself"))?;
+    Ok(EngineDescription {
+        version: format!("docker {}", version.version.unwrap_or_default()),
+        api_version: api_version.to_owned(),
+        os: version.os.unwrap_or_default(),
+        arch: version.arch.unwrap_or_default(),
+        cpus: info.ncpu.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
+        memory_bytes: info
+            .mem_total
+            .and_then(|n| u64::try_from(n).ok())
+            .unwrap_or(0),
+    })
+}
