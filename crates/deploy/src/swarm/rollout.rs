@@ -40,6 +40,7 @@ impl Rollout<'_> {
         let Some(stable) = self.client.service(service).await? else {
             return self.create_stable().await;
         };
+        ServiceShape::of(&stable).owned_by(&self.settings.name, service)?;
         if let Some(plan) = &self.request.canary
             && let Err(failure) = self.canary(plan).await?
         {
@@ -70,7 +71,7 @@ impl Rollout<'_> {
     }
 
     async fn retire_canary(&self) -> Result<bool, DeployError> {
-        retire_canary(self.client, &self.watch(), &self.release.service).await
+        retire_canary(self.client, &self.watch(), &self.settings.name, &self.release.service).await
     }
 
 
@@ -159,11 +160,17 @@ impl Rollout<'_> {
     }
 }
 
-/// Scales the canary of `service` to zero, waits until its tasks have stopped, then removes
-/// it. Returns whether there was one.
-pub async fn retire_canary(client: &SwarmClient, watch: &ServiceWatch<'_>, service: &str) -> Result<bool, DeployError> {
+/// Scales the canary of `service` (which `target` created) to zero, waits until its tasks
+/// have stopped, then removes it. Returns whether there was one.
+pub async fn retire_canary(
+    client: &SwarmClient,
+    watch: &ServiceWatch<'_>,
+    target: &str,
+    service: &str,
+) -> Result<bool, DeployError> {
     let canary = Role::Canary.service_name(service);
     let Some(existing) = client.service(&canary).await? else { return Ok(false) };
+    ServiceShape::of(&existing).owned_by(target, &canary)?;
     client.scale(&existing, 0).await?;
     watch.gone(&canary).await?;
     client.remove_service(&canary).await?;

@@ -83,6 +83,7 @@ impl SwarmTarget {
         let mut history = self.history()?;
         let stable = client.service(service).await?.ok_or_else(|| self.unknown(service))?;
         let current = ServiceShape::of(&stable);
+        current.owned_by(&self.settings.name, service)?;
         let from = current.release.unwrap_or_default();
         let target = match to {
             Some(number) => history.find(service, number),
@@ -141,7 +142,7 @@ impl SwarmTarget {
     /// as failed. Returns whether a canary was running.
     pub async fn abandon(&self, service: &str) -> Result<bool, DeployError> {
         let client = self.connect().await?;
-        let retired = retire_canary(&client, &self.watch(&client), service).await?;
+        let retired = retire_canary(&client, &self.watch(&client), &self.settings.name, service).await?;
         let mut history = self.history()?;
         let unfinished: Vec<ReleaseNumber> = history
             .records(service)
