@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
-use gantry_engine::{BuildEvent, StepId};
+use gantry_engine::{BuildEvent, StepId, seconds};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::sync::mpsc;
 
@@ -34,7 +34,7 @@ impl BuildProgress {
         match self.live {
             None => {
                 while let Some(event) = events.recv().await {
-                    eprintln!("{}", plain_line(&event));
+                    eprintln!("{}", event.plain_line());
                 }
             }
             Some(bars) => {
@@ -47,19 +47,6 @@ impl BuildProgress {
                 }
             }
         }
-    }
-}
-
-fn plain_line(event: &BuildEvent) -> String {
-    match event {
-        BuildEvent::StepStarted { step, name } => format!("#{} {name}", step.0),
-        BuildEvent::StepLog { step, line, .. } => format!("#{} {line}", step.0),
-        BuildEvent::StepFinished { step, cached: true, .. } => format!("#{} CACHED", step.0),
-        BuildEvent::StepFinished { step, duration, .. } => format!("#{} DONE {}", step.0, seconds(*duration)),
-        BuildEvent::StepFailed { step, error, duration } => {
-            format!("#{} ERROR after {}: {error}", step.0, seconds(*duration))
-        }
-        BuildEvent::Warning { message, .. } => format!("warning: {message}"),
     }
 }
 
@@ -104,8 +91,4 @@ fn show_live(bars: &MultiProgress, steps: &mut BTreeMap<StepId, LiveStep>, event
             let _ = bars.println(format!("warning: {message}"));
         }
     }
-}
-
-fn seconds(duration: Duration) -> String {
-    format!("{:.1}s", duration.as_secs_f64())
 }

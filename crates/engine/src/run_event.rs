@@ -60,12 +60,15 @@ pub enum RunEvent {
         at: Timestamp,
         report: StageReport,
     },
-    /// The run ended; nothing it created on the engine remains.
+    /// The run ended; nothing it created on the engine remains, unless `error` says why.
     RunFinished {
         #[serde(with = "time::serde::rfc3339")]
         at: Timestamp,
         outcome: RunOutcome,
         duration_ms: u64,
+        /// What failed outside any stage (removing what the run created).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
     },
 }
 
@@ -78,7 +81,10 @@ pub struct StageRef {
 
 impl StageRef {
     pub fn new(pipeline: impl Into<String>, stage: impl Into<String>) -> Self {
-        Self { pipeline: pipeline.into(), stage: stage.into() }
+        Self {
+            pipeline: pipeline.into(),
+            stage: stage.into(),
+        }
     }
 }
 
@@ -130,7 +136,10 @@ pub struct RunEventLine<'a> {
 
 impl<'a> RunEventLine<'a> {
     pub fn new(event: &'a RunEvent) -> Self {
-        Self { version: RUN_EVENT_VERSION, event }
+        Self {
+            version: RUN_EVENT_VERSION,
+            event,
+        }
     }
 }
 
@@ -141,11 +150,23 @@ mod tests {
 
     #[test]
     fn events_are_flat_versioned_json_objects_that_read_back() {
-        let mut report = StageReport { status: StageStatus::TimedOut, duration_ms: 1500, ..StageReport::default() };
+        let mut report = StageReport {
+            status: StageStatus::TimedOut,
+            duration_ms: 1500,
+            ..StageReport::default()
+        };
         report.reason = Some("ran longer than 1s".into());
-        report.output.exports.insert("imageID".into(), BindingValue::Text("4f1c".into()));
+        report
+            .output
+            .exports
+            .insert("imageID".into(), BindingValue::Text("4f1c".into()));
         let at = Timestamp::UNIX_EPOCH;
-        let event = RunEvent::StageFinished { stage: StageRef::new("test", "lint"), started_at: None, at, report };
+        let event = RunEvent::StageFinished {
+            stage: StageRef::new("test", "lint"),
+            started_at: None,
+            at,
+            report,
+        };
         let line = serde_json::to_string(&RunEventLine::new(&event)).unwrap();
         assert_eq!(
             line,

@@ -22,7 +22,10 @@ impl RunOutcome {
     /// The outcome of stages that ran to their end (not interrupted): an infrastructure
     /// failure outranks a stage failure, which outranks success.
     pub fn of<'a>(reports: impl IntoIterator<Item = &'a StageReport>) -> RunOutcome {
-        reports.into_iter().map(Self::of_stage).fold(RunOutcome::Succeeded, RunOutcome::worst)
+        reports
+            .into_iter()
+            .map(Self::of_stage)
+            .fold(RunOutcome::Succeeded, RunOutcome::worst)
     }
 
     fn of_stage(report: &StageReport) -> RunOutcome {
@@ -35,7 +38,11 @@ impl RunOutcome {
 
     /// The more serious of two outcomes.
     pub fn worst(self, other: RunOutcome) -> RunOutcome {
-        if other.rank() > self.rank() { other } else { self }
+        if other.rank() > self.rank() {
+            other
+        } else {
+            self
+        }
     }
 
     fn rank(self) -> u8 {
@@ -53,7 +60,11 @@ mod tests {
     use super::*;
 
     fn report(status: StageStatus, failure: Option<FailureKind>) -> StageReport {
-        StageReport { status, failure, ..StageReport::default() }
+        StageReport {
+            status,
+            failure,
+            ..StageReport::default()
+        }
     }
 
     #[test]
@@ -65,7 +76,13 @@ mod tests {
         let engine = report(StageStatus::Failed, Some(FailureKind::Infrastructure));
         assert_eq!(RunOutcome::of([&ok, &skipped]), RunOutcome::Succeeded);
         assert_eq!(RunOutcome::of([&ok, &timed_out]), RunOutcome::Failed);
-        assert_eq!(RunOutcome::of([&failed, &engine, &ok]), RunOutcome::Infrastructure);
-        assert_eq!(RunOutcome::Failed.worst(RunOutcome::Interrupted), RunOutcome::Interrupted);
+        assert_eq!(
+            RunOutcome::of([&failed, &engine, &ok]),
+            RunOutcome::Infrastructure
+        );
+        assert_eq!(
+            RunOutcome::Failed.worst(RunOutcome::Interrupted),
+            RunOutcome::Interrupted
+        );
     }
 }

@@ -28,7 +28,10 @@ pub enum FailureKind {
 
 impl StageFailure {
     pub fn new(kind: FailureKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into() }
+        Self {
+            kind,
+            message: message.into(),
+        }
     }
 
     /// A failed build is the stage's failure; any other engine error is infrastructure.

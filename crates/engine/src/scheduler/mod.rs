@@ -73,18 +73,42 @@ impl PipelineReport {
 }
 
 impl<E: StageExecutor> Scheduler<E> {
-    pub fn new(executor: Arc<E>, options: SchedulerOptions, events: mpsc::Sender<RunEvent>, cancel: CancellationToken) -> Self {
-        Self { executor, options, events, cancel }
+    pub fn new(
+        executor: Arc<E>,
+        options: SchedulerOptions,
+        events: mpsc::Sender<RunEvent>,
+        cancel: CancellationToken,
+    ) -> Self {
+        Self {
+            executor,
+            options,
+            events,
+            cancel,
+        }
     }
 
     /// Runs the stages of `pipeline` (in plan order: every stage after the stages it needs)
     /// and returns when none is running any more.
-    pub async fn run_pipeline(&self, pipeline: &str, stages: Vec<StageNode<E::Stage>>) -> PipelineReport {
-        scheduler_run::SchedulerRun::new(self, pipeline, stages).run().await
+    pub async fn run_pipeline(
+        &self,
+        pipeline: &str,
+        stages: Vec<StageNode<E::Stage>>,
+    ) -> PipelineReport {
+        scheduler_run::SchedulerRun::new(self, pipeline, stages)
+            .run()
+            .await
     }
 
     /// Reports every stage of `pipeline` as skipped for `reason`, running none.
-    pub async fn skip_pipeline(&self, pipeline: &str, stages: Vec<StageNode<E::Stage>>, reason: &str) -> PipelineReport {
-        scheduler_run::SchedulerRun::new(self, pipeline, stages).skipped(reason).run().await
+    pub async fn skip_pipeline(
+        &self,
+        pipeline: &str,
+        stages: Vec<StageNode<E::Stage>>,
+        reason: &str,
+    ) -> PipelineReport {
+        scheduler_run::SchedulerRun::new(self, pipeline, stages)
+            .skipped(reason)
+            .run()
+            .await
     }
 }

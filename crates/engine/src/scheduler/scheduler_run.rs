@@ -14,7 +14,10 @@ use tokio::task::{Id, JoinError, JoinSet};
 use crate::{FailureKind, RunEvent, StageRef, StageReport, StageStatus, Timestamp};
 
 use super::stage_graph::StageGraph;
-use super::{AncestorExports, PipelineReport, Scheduler, StageContext, StageExecutor, StageExports, StageNode, StageOutcome};
+use super::{
+    AncestorExports, PipelineReport, Scheduler, StageContext, StageExecutor, StageExports,
+    StageNode, StageOutcome,
+};
 
 pub(super) struct SchedulerRun<'s, E: StageExecutor> {
     scheduler: &'s Scheduler<E>,
@@ -52,7 +55,11 @@ enum Stop {
 }
 
 impl<'s, E: StageExecutor> SchedulerRun<'s, E> {
-    pub fn new(scheduler: &'s Scheduler<E>, pipeline: &str, stages: Vec<StageNode<E::Stage>>) -> Self {
+    pub fn new(
+        scheduler: &'s Scheduler<E>,
+        pipeline: &str,
+        stages: Vec<StageNode<E::Stage>>,
+    ) -> Self {
         let graph = StageGraph::new(stages.iter().map(|s| (s.name.as_str(), s.needs.as_slice())));
         let count = stages.len();
         SchedulerRun {
@@ -98,37 +105,69 @@ impl<'s, E: StageExecutor> SchedulerRun<'s, E> {
         }
         self.skip_unstarted().await;
         let interrupted = matches!(self.stop, Some(Stop::Interrupted));
-        let stages = self.nodes.iter().zip(self.reports).map(|(node, report)| (node.name.clone(), report.unwrap_or_default())).collect();
-        PipelineReport { stages, interrupted }
+        let stages = self
+            .nodes
+            .iter()
+            .zip(self.reports)
+            .map(|(node, report)| (node.name.clone(), report.unwrap_or_default()))
+            .collect();
+        PipelineReport {
+            stages,
+            interrupted,
+        }
     }
 
     async fn queue(&mut self, index: usize) {
         self.ready.push(Reverse(index));
-        self.emit(RunEvent::StageQueued { stage: self.stage_ref(index) }).await;
+        self.emit(RunEvent::StageQueued {
+            stage: self.stage_ref(index),
+        })
+        .await;
     }
 
     async fn start_ready(&mut self) {
         let jobs = self.scheduler.options.jobs.max(1);
         while self.stop.is_none() && self.running.len() < jobs {
-            let Some(Reverse(index)) = self.ready.pop() else { break };
+            let Some(Reverse(index)) = self.ready.pop() else {
+                break;
+            };
             self.start(index).await;
         }
     }
 
     async fn start(&mut self, index: usize) {
         let at = Timestamp::now_utc();
-        self.emit(RunEvent::StageStarted { stage: self.stage_ref(index), at }).await;
-        let context = StageContext::new(self.stage_ref(index), self.ancestor_exports(index), self.scheduler.events.clone());
+        self.emit(RunEvent::StageStarted {
+            stage: self.stage_ref(index),
+            at,
+        })
+        .await;
+        let context = StageContext::new(
+            self.stage_ref(index),
+            self.ancestor_exports(index),
+            self.scheduler.events.clone(),
+        );
         let executor = self.scheduler.executor.clone();
         let node = self.nodes[index].clone();
         let instant = Instant::now();
-        let handle = self.running.spawn(async move { execute(&*executor, &node, context).await });
-        self.started.insert(handle.id(), Started { index, instant, at });
+        let handle = self
+            .running
+            .spawn(async move { execute(&*executor, &node, context).await });
+        self.started
+            .insert(handle.id(), Started { index, instant, at });
     }
 
     fn ancestor_exports(&self, index: usize) -> AncestorExports {
-        let of = |ancestor: usize| self.exports[ancestor].clone().map(|e| (self.nodes[ancestor].name.clone(), e));
-        self.graph.ancestors(index).iter().filter_map(|&a| of(a)).collect()
+        let of = |ancestor: usize| {
+            self.exports[ancestor]
+                .clone()
+                .map(|e| (self.nodes[ancestor].name.clone(), e))
+        };
+        self.graph
+            .ancestors(index)
+            .iter()
+            .filter_map(|&a| of(a))
+            .collect()
     }
 
     async fn finish(&mut self, joined: Result<(Id, TaskEnd), JoinError>) {
@@ -136,17 +175,28 @@ impl<'s, E: StageExecutor> SchedulerRun<'s, E> {
             Ok((id, end)) => (id, Ok(end)),
             Err(error) => (error.id(), Err(error)),
         };
-        let Some(started) = self.started.remove(&id) else { return };
+        let Some(started) = self.started.remove(&id) else {
+            return;
+        };
         let mut report = match end {
             Ok(TaskEnd::Finished(outcome)) => finished_report(outcome),
-            Ok(TaskEnd::TimedOut(limit)) => not_ok(StageStatus::TimedOut, format!("ran longer than its timeout of {}", seconds(limit))),
-            Err(error) if error.is_cancelled() => not_ok(StageStatus::Cancelled, self.stop_reason()),
+            Ok(TaskEnd::TimedOut(limit)) => not_ok(
+                StageStatus::TimedOut,
+                format!("ran longer than its timeout of {}", seconds(limit)),
+            ),
+            Err(error) if error.is_cancelled() => {
+                not_ok(StageStatus::Cancelled, self.stop_reason())
+            }
             Err(_) => StageReport {
                 failure: Some(FailureKind::Infrastructure),
-                ..not_ok(StageStatus::Failed, "the stage's executor stopped unexpectedly".into())
+                ..not_ok(
+                    StageStatus::Failed,
+                    "the stage's executor stopped unexpectedly".into(),
+                )
             },
         };
-        report.duration_ms = u64::try_from(started.instant.elapsed().as_millis()).unwrap_or(u64::MAX);
+        report.duration_ms =
+            u64::try_from(started.instant.elapsed().as_millis()).unwrap_or(u64::MAX);
         self.complete(started, report).await;
     }
 
@@ -156,12 +206,19 @@ impl<'s, E: StageExecutor> SchedulerRun<'s, E> {
         if status == StageStatus::Ok {
             self.exports[index] = Some(Arc::new(report.output.exports.clone()));
         }
-        self.emit(RunEvent::StageFinished { stage: self.stage_ref(index), started_at: Some(started.at), at: Timestamp::now_utc(), report: report.clone() })
-            .await;
+        self.emit(RunEvent::StageFinished {
+            stage: self.stage_ref(index),
+            started_at: Some(started.at),
+            at: Timestamp::now_utc(),
+            report: report.clone(),
+        })
+        .await;
         self.reports[index] = Some(report);
         match status {
             StageStatus::Ok => self.release_dependents(index).await,
-            StageStatus::Failed | StageStatus::TimedOut if !self.scheduler.options.keep_going && self.stop.is_none() => {
+            StageStatus::Failed | StageStatus::TimedOut
+                if !self.scheduler.options.keep_going && self.stop.is_none() =>
+            {
                 self.stop_all(Stop::Failed(self.nodes[index].name.clone()))
             }
             _ => {}
@@ -188,8 +245,13 @@ impl<'s, E: StageExecutor> SchedulerRun<'s, E> {
         for index in 0..self.nodes.len() {
             if self.reports[index].is_none() {
                 let report = not_ok(StageStatus::Skipped, self.skip_reason(index));
-                self.emit(RunEvent::StageFinished { stage: self.stage_ref(index), started_at: None, at: Timestamp::now_utc(), report: report.clone() })
-                    .await;
+                self.emit(RunEvent::StageFinished {
+                    stage: self.stage_ref(index),
+                    started_at: None,
+                    at: Timestamp::now_utc(),
+                    report: report.clone(),
+                })
+                .await;
                 self.reports[index] = Some(report);
             }
         }
@@ -203,7 +265,9 @@ impl<'s, E: StageExecutor> SchedulerRun<'s, E> {
         }
         let position = |name: &str| self.nodes.iter().position(|n| n.name == name);
         for need in &self.nodes[index].needs {
-            let status = position(need).and_then(|p| self.reports[p].as_ref()).map(|r| r.status);
+            let status = position(need)
+                .and_then(|p| self.reports[p].as_ref())
+                .map(|r| r.status);
             match status {
                 Some(StageStatus::Ok) => {}
                 Some(status) => return format!("needs '{need}', which {}", status_phrase(status)),
@@ -218,7 +282,9 @@ impl<'s, E: StageExecutor> SchedulerRun<'s, E> {
             Some(Stop::Interrupted) => "the run was interrupted".into(),
             Some(Stop::Skipped(reason)) => reason.clone(),
             Some(Stop::Failed(stage)) => {
-                format!("the run stopped when '{stage}' failed (with --keep-going, stages that do not need it go on)")
+                format!(
+                    "the run stopped when '{stage}' failed (with --keep-going, stages that do not need it go on)"
+                )
             }
             None => "never became ready".into(),
         }
@@ -233,7 +299,11 @@ impl<'s, E: StageExecutor> SchedulerRun<'s, E> {
     }
 }
 
-async fn execute<E: StageExecutor>(executor: &E, node: &StageNode<E::Stage>, context: StageContext) -> TaskEnd {
+async fn execute<E: StageExecutor>(
+    executor: &E,
+    node: &StageNode<E::Stage>,
+    context: StageContext,
+) -> TaskEnd {
     let work = executor.execute(&node.stage, context);
     match node.timeout {
         None => TaskEnd::Finished(work.await),
@@ -246,7 +316,10 @@ async fn execute<E: StageExecutor>(executor: &E, node: &StageNode<E::Stage>, con
 
 fn finished_report(outcome: StageOutcome) -> StageReport {
     match outcome.failure {
-        None => StageReport { output: outcome.output, ..StageReport::default() },
+        None => StageReport {
+            output: outcome.output,
+            ..StageReport::default()
+        },
         Some(failure) => StageReport {
             status: StageStatus::Failed,
             reason: Some(failure.message),
@@ -258,7 +331,11 @@ fn finished_report(outcome: StageOutcome) -> StageReport {
 }
 
 fn not_ok(status: StageStatus, reason: String) -> StageReport {
-    StageReport { status, reason: Some(reason), ..StageReport::default() }
+    StageReport {
+        status,
+        reason: Some(reason),
+        ..StageReport::default()
+    }
 }
 
 fn status_phrase(status: StageStatus) -> &'static str {

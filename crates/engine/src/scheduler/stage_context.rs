@@ -24,13 +24,25 @@ pub struct StageContext {
 }
 
 impl StageContext {
-    pub fn new(stage: StageRef, ancestors: AncestorExports, events: mpsc::Sender<RunEvent>) -> Self {
-        Self { stage, ancestors, events }
+    pub fn new(
+        stage: StageRef,
+        ancestors: AncestorExports,
+        events: mpsc::Sender<RunEvent>,
+    ) -> Self {
+        Self {
+            stage,
+            ancestors,
+            events,
+        }
     }
 
     /// Reports a line of the stage's output. A closed event stream does not stop the stage.
     pub async fn log(&self, source: LogSource, line: impl Into<String>) {
-        let event = RunEvent::StageLog { stage: self.stage.clone(), source, line: line.into() };
+        let event = RunEvent::StageLog {
+            stage: self.stage.clone(),
+            source,
+            line: line.into(),
+        };
         let _ = self.events.send(event).await;
     }
 }

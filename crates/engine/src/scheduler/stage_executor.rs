@@ -17,7 +17,11 @@ pub trait StageExecutor: Send + Sync + 'static {
 
     /// Runs `stage` to its end. Dropping the future stops it: whatever it started on the
     /// engine is then removed by the run's cleanup.
-    fn execute(&self, stage: &Self::Stage, context: StageContext) -> impl Future<Output = StageOutcome> + Send;
+    fn execute(
+        &self,
+        stage: &Self::Stage,
+        context: StageContext,
+    ) -> impl Future<Output = StageOutcome> + Send;
 }
 
 /// How a stage's own work ended: what it produced, and the failure that stopped it, if any.
@@ -29,10 +33,16 @@ pub struct StageOutcome {
 
 impl StageOutcome {
     pub fn succeeded(output: StageOutput) -> Self {
-        Self { output, failure: None }
+        Self {
+            output,
+            failure: None,
+        }
     }
 
     pub fn failed(output: StageOutput, failure: StageFailure) -> Self {
-        Self { output, failure: Some(failure) }
+        Self {
+            output,
+            failure: Some(failure),
+        }
     }
 }

@@ -16,9 +16,17 @@ pub(super) struct StageGraph {
 impl StageGraph {
     /// The graph of stages named `names` (in plan order) with their `needs`.
     pub fn new<'a>(stages: impl ExactSizeIterator<Item = (&'a str, &'a [String])> + Clone) -> Self {
-        let index: HashMap<&str, usize> = stages.clone().enumerate().map(|(i, (name, _))| (name, i)).collect();
+        let index: HashMap<&str, usize> = stages
+            .clone()
+            .enumerate()
+            .map(|(i, (name, _))| (name, i))
+            .collect();
         let count = stages.len();
-        let mut graph = StageGraph { needs: vec![Some(0); count], dependents: vec![Vec::new(); count], ancestors: vec![BTreeSet::new(); count] };
+        let mut graph = StageGraph {
+            needs: vec![Some(0); count],
+            dependents: vec![Vec::new(); count],
+            ancestors: vec![BTreeSet::new(); count],
+        };
         for (stage, (_, needs)) in stages.enumerate() {
             for need in needs {
                 match index.get(need.as_str()) {
@@ -75,14 +83,25 @@ mod tests {
     use super::*;
 
     fn graph(stages: &[(&str, &[&str])]) -> StageGraph {
-        let owned: Vec<(String, Vec<String>)> =
-            stages.iter().map(|(n, needs)| (n.to_string(), needs.iter().map(|s| s.to_string()).collect())).collect();
-        StageGraph::new(owned.iter().map(|(n, needs)| (n.as_str(), needs.as_slice())))
+        let owned: Vec<(String, Vec<String>)> = stages
+            .iter()
+            .map(|(n, needs)| (n.to_string(), needs.iter().map(|s| s.to_string()).collect()))
+            .collect();
+        StageGraph::new(
+            owned
+                .iter()
+                .map(|(n, needs)| (n.as_str(), needs.as_slice())),
+        )
     }
 
     #[test]
     fn ancestors_are_transitive_and_unknown_needs_block() {
-        let g = graph(&[("a", &[]), ("b", &["a"]), ("c", &["b"]), ("d", &["a", "ghost"])]);
+        let g = graph(&[
+            ("a", &[]),
+            ("b", &["a"]),
+            ("c", &["b"]),
+            ("d", &["a", "ghost"]),
+        ]);
         assert_eq!(g.ancestors(2).iter().copied().collect::<Vec<_>>(), [0, 1]);
         assert_eq!(g.needs_count(1), Some(1));
         assert_eq!(g.needs_count(3), None);

@@ -1,0 +1,95 @@
+//! The `build` step: the Blubber variant's Dockerfile from the caller's image compiler,
+//! built by the backend from the pipeline's directory; binds `imageID` (hex, without
+//! `sha256:`) and `imageLocalName` (a tag later builds can use as a base).
+//!
+//! Must not compile Blubber nor pull images: gantry builds only from what the engine has.
+
+use gantry_plan::{BlubberConfig, BuildStep};
+use tokio::sync::mpsc;
+
+use crate::{
+    BlubberInput, BuildEvent, BuildRequest, BuiltImage, FailureKind, LogSource, StageFailure,
+};
+
+use super::RunBackend;
+use super::local_image::local_image_name;
+use super::stage_run::StageRun;
+
+impl<B: RunBackend> StageRun<'_, B> {
+    pub(super) async fn build(&mut self, build: &BuildStep) -> Result<(), StageFailure> {
+        let request = self.build_request(build)?;
+        let (sender, receiver) = mpsc::channel(256);
+        let (built, ()) = tokio::join!(
+            self.backend().build(&request, sender),
+            self.forward_build_log(receiver)
+        );
+        let image = built.map_err(|error| StageFailure::from_engine("build", error))?;
+        let variant = request.target.clone().unwrap_or_default();
+        self.output.images.push(BuiltImage {
+            variant,
+            id: image.to_string(),
+        });
+        self.bind("imageID", image.as_str().trim_start_matches("sha256:"));
+        self.bind("imageLocalName", self.local_image_name());
+        Ok(())
+    }
+
+    fn build_request(&self, build: &BuildStep) -> Result<BuildRequest, StageFailure> {
+        let scope = self.scope();
+        if build.excludes.is_some() {
+            return Err(unsupported(
+                "build.excludes: not supported yet; list the exclusions in the context's .dockerignore instead",
+            ));
+        }
+        let context = scope.render("build.context", &build.context)?;
+        if context.contains("://") {
+            return Err(unsupported(
+                "build.context: remote (URL) contexts are not supported yet; build from a directory",
+            ));
+        }
+        let variant = scope.render("build.variant", &build.variant)?;
+        let blubber = match &build.blubber {
+            BlubberConfig::File { path, .. } => {
+                BlubberInput::File(scope.render("blubberfile", path)?)
+            }
+            BlubberConfig::Inline { json, .. } => BlubberInput::Inline(json.clone()),
+        };
+        let dockerfile = self
+            .executor
+            .settings
+            .dockerfiles
+            .dockerfile(&blubber, &variant)
+            .map_err(|problems| {
+                StageFailure::new(FailureKind::Invalid, format!("build: {problems}"))
+            })?;
+        let pipeline = &self.stage.pipeline;
+        let mut request = BuildRequest::new(dockerfile, pipeline.directory.join(&context));
+        request.target = Some(variant);
+        request.tags = vec![self.local_image_name()];
+        request
+            .labels
+            .insert("ci.project".into(), scope.setup_value("project").to_owned());
+        request
+            .labels
+            .insert("ci.pipeline".into(), pipeline.name.clone());
+        Ok(request)
+    }
+
+    fn local_image_name(&self) -> String {
+        local_image_name(
+            &self.executor.settings.run_id,
+            &self.stage.pipeline.name,
+            &self.stage.planned.name,
+        )
+    }
+
+    async fn forward_build_log(&self, mut events: mpsc::Receiver<BuildEvent>) {
+        while let Some(event) = events.recv().await {
+            self.context.log(LogSource::Build, event.plain_line()).await;
+        }
+    }
+}
+
+fn unsupported(message: &str) -> StageFailure {
+    StageFailure::new(FailureKind::Unsupported, message)
+}

@@ -1,0 +1,122 @@
+//! The PipelineLib executor: runs a [`Plan`] on a backend — pipelines one after the other (a
+//! failed pipeline stops the ones after it unless `keep_going`), each pipeline's stages
+//! through the [`Scheduler`] — and removes everything the run created on the engine when it
+//! ends, however it ends (success, failure, timeout, Ctrl-C).
+//!
+//! It must not read files, the environment or the terminal: the caller hands over what the
+//! run needs in [`RunSettings`] and consumes the [`RunEvent`] stream.
+
+mod build_step;
+mod copy_step;
+mod local_image;
+mod pipeline_stages;
+mod publish_step;
+mod registry_target;
+mod run_settings;
+mod run_step;
+mod secret_redactor;
+mod stage_run;
+mod stage_scope;
+mod stage_timeouts;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use gantry_plan::Plan;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::scheduler::Scheduler;
+use crate::{
+    ImageBuilder, ImagePublisher, RunCleanup, RunEvent, RunOutcome, StageContainers, Timestamp,
+};
+
+pub use local_image::local_image_prefix;
+pub use registry_target::RegistryTarget;
+pub use run_settings::RunSettings;
+pub use stage_timeouts::StageTimeouts;
+
+use pipeline_stages::{PipelineStages, summaries};
+
+/// Everything the executor needs of a backend.
+pub trait RunBackend:
+    ImageBuilder + StageContainers + ImagePublisher + RunCleanup + 'static
+{
+}
+
+impl<T: ImageBuilder + StageContainers + ImagePublisher + RunCleanup + 'static> RunBackend for T {}
+
+/// After a run that did not end normally, a request the engine was still serving when its
+/// stage stopped may create a container after the first cleanup; the second finds it.
+const SECOND_CLEANUP_DELAY: Duration = Duration::from_millis(300);
+
+/// Runs every pipeline of `plan` and returns how the run ended. Events go to `events`;
+/// cancelling `cancel` stops the run (the outcome is then [`RunOutcome::Interrupted`]).
+pub async fn run_plan<B: RunBackend>(
+    backend: Arc<B>,
+    plan: &Plan,
+    settings: RunSettings,
+    events: mpsc::Sender<RunEvent>,
+    cancel: CancellationToken,
+) -> RunOutcome {
+    let started = Instant::now();
+    let run_id = settings.run_id.clone();
+    let options = settings.scheduling;
+    let _ = events
+        .send(RunEvent::RunStarted {
+            run_id: run_id.clone(),
+            at: Timestamp::now_utc(),
+            pipelines: summaries(&plan.pipelines),
+        })
+        .await;
+    let executor = Arc::new(PipelineStages::new(backend.clone(), settings));
+    let scheduler = Scheduler::new(executor.clone(), options, events.clone(), cancel);
+    let mut outcome = RunOutcome::Succeeded;
+    for pipeline in &plan.pipelines {
+        let stages = executor.nodes(pipeline);
+        let report = match outcome {
+            RunOutcome::Failed | RunOutcome::Infrastructure if !options.keep_going => {
+                let reason =
+                    "an earlier pipeline failed (with --keep-going, later pipelines still run)";
+                scheduler
+                    .skip_pipeline(&pipeline.name, stages, reason)
+                    .await
+            }
+            _ => scheduler.run_pipeline(&pipeline.name, stages).await,
+        };
+        outcome = outcome.worst(report.outcome());
+    }
+    let error = cleanup(backend.as_ref(), &run_id, outcome).await.err();
+    if error.is_some() {
+        outcome = outcome.worst(RunOutcome::Infrastructure);
+    }
+    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let _ = events
+        .send(RunEvent::RunFinished {
+            at: Timestamp::now_utc(),
+            outcome,
+            duration_ms,
+            error,
+        })
+        .await;
+    outcome
+}
+
+async fn cleanup<B: RunBackend>(
+    backend: &B,
+    run_id: &str,
+    outcome: RunOutcome,
+) -> Result<(), String> {
+    backend
+        .remove_run(run_id, &[])
+        .await
+        .map_err(|e| e.to_string())?;
+    if outcome != RunOutcome::Succeeded {
+        tokio::time::sleep(SECOND_CLEANUP_DELAY).await;
+        backend
+            .remove_run(run_id, &[])
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}

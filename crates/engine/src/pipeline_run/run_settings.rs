@@ -1,0 +1,35 @@
+//! [`RunSettings`]: everything the executor needs from its caller to run a plan — the run's
+//! identity, where files go, the values only the caller can know (git, environment,
+//! credentials), the registry, the image compiler, and how to schedule.
+//!
+//! Must not be read from anywhere here: the CLI fills it from files, flags and the
+//! environment.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::DockerfileSource;
+use crate::scheduler::SchedulerOptions;
+
+use super::{RegistryTarget, StageTimeouts};
+
+pub struct RunSettings {
+    /// Labels everything the run creates (`gantry.run=<id>`); lower-case letters, digits, `-`.
+    pub run_id: String,
+    /// The repository root: pipelines' `directory` is relative to it.
+    pub repo_root: PathBuf,
+    /// Files copied out of containers go to `<artifacts_dir>/<pipeline>/<stage>/`.
+    pub artifacts_dir: PathBuf,
+    /// `setup` values the caller knows (`project`, `projectShortName`, `commit`, …).
+    /// `pipeline` is added per pipeline, and `timestamp` when not given.
+    pub setup: BTreeMap<String, String>,
+    /// What `${NAME}` (no dot) expands to; a name not here stays as written.
+    pub environment: BTreeMap<String, String>,
+    /// Secret values by credential ID, for `run.credentials`.
+    pub credentials: BTreeMap<String, String>,
+    pub registry: RegistryTarget,
+    pub dockerfiles: Arc<dyn DockerfileSource>,
+    pub scheduling: SchedulerOptions,
+    pub timeouts: StageTimeouts,
+}
