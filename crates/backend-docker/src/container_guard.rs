@@ -23,6 +23,11 @@ impl ContainerGuard {
         }
     }
 
+    /// Gives up the removal: the container outlives the guard. Returns its ID.
+    pub(crate) fn keep(mut self) -> String {
+        self.armed.take().map(|(_, id)| id).unwrap_or_default()
+    }
+
     /// Kills and removes the container now; afterwards dropping the guard does nothing.
     pub(crate) async fn remove(mut self) -> Result<(), EngineError> {
         match self.armed.take() {

@@ -1,13 +1,17 @@
 //! [`DockerEngine`]: gantry's backend for a Docker Engine, through bollard.
 //!
 //! It connects once (from `DOCKER_HOST` or the default socket), negotiates the API
-//! version, and implements the engine crate's [`ImageBuilder`] and [`ContainerRunner`].
+//! version, and implements the engine crate's backend traits ([`ImageBuilder`],
+//! [`ContainerRunner`], [`StageContainers`], [`ImagePublisher`], [`RunCleanup`], …).
 //! Docker types must not leave this crate; everything public speaks `gantry-engine` types.
+
+use std::path::{Path, PathBuf};
 
 use bollard::Docker;
 use gantry_engine::{
     BuildEvent, BuildRequest, ContainerEvent, ContainerRunner, DebugRunner, EngineError,
-    EngineFuture, ImageBuilder, ImageId, KeptContainer, RunRequest, TerminalIo,
+    EngineFuture, ImageBuilder, ImageId, ImagePublisher, KeptContainer, KeptRun, RegistryAuth,
+    RemovedResources, RunCleanup, RunRequest, StageContainers, TerminalIo,
 };
 use tokio::sync::mpsc;
 
@@ -170,5 +174,61 @@ impl DebugRunner for DockerEngine {
 
     fn remove_kept<'a>(&'a self, ids: &'a [String]) -> EngineFuture<'a, usize> {
         Box::pin(crate::kept_containers::remove(&self.docker, ids))
+    }
+}
+
+impl StageContainers for DockerEngine {
+    fn run_kept<'a>(
+        &'a self,
+        request: &'a RunRequest,
+        events: mpsc::Sender<ContainerEvent>,
+    ) -> EngineFuture<'a, KeptRun> {
+        Box::pin(crate::stage_container::run_kept(
+            &self.docker,
+            request,
+            events,
+        ))
+    }
+
+    fn copy_out<'a>(
+        &'a self,
+        container: &'a str,
+        source: &'a str,
+        destination: &'a Path,
+    ) -> EngineFuture<'a, Vec<PathBuf>> {
+        Box::pin(crate::container_copy::copy_out(
+            &self.docker,
+            container,
+            source,
+            destination,
+        ))
+    }
+}
+
+impl ImagePublisher for DockerEngine {
+    fn publish<'a>(
+        &'a self,
+        image: &'a ImageId,
+        repository: &'a str,
+        tag: &'a str,
+        auth: Option<&'a RegistryAuth>,
+    ) -> EngineFuture<'a, String> {
+        Box::pin(crate::image_push::publish(
+            &self.docker,
+            image,
+            repository,
+            tag,
+            auth,
+        ))
+    }
+}
+
+impl RunCleanup for DockerEngine {
+    fn remove_run<'a>(
+        &'a self,
+        run_id: &'a str,
+        keep: &'a [String],
+    ) -> EngineFuture<'a, RemovedResources> {
+        Box::pin(crate::run_cleanup::remove_run(&self.docker, run_id, keep))
     }
 }

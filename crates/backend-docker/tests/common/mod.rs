@@ -115,3 +115,45 @@ pub fn dir_mentions(dir: &Path, needle: &str) -> bool {
             || (entry.file_type().unwrap().is_dir() && dir_mentions(&entry.path(), needle))
     })
 }
+
+/// The local registry scripts/setup-registry.sh starts.
+pub const REGISTRY: &str = "127.0.0.1:5000";
+
+/// The registry's address, or `None` if the test should be skipped (same rule as the engine).
+pub fn registry() -> Option<&'static str> {
+    match registry_get("/v2/") {
+        Ok((200, _, _)) => Some(REGISTRY),
+        Ok((status, _, _)) => unavailable(&format!("the registry at {REGISTRY} answers {status}")),
+        Err(error) => unavailable(&format!(
+            "no registry at {REGISTRY}: {error}; run scripts/setup-registry.sh"
+        )),
+    }
+}
+
+/// A registry's answer: the status, the headers (lower-cased names) and the body.
+pub type RegistryResponse = (u16, Vec<(String, String)>, String);
+
+/// `GET http://127.0.0.1:5000<path>`, manifests asked for in Docker's v2 format.
+pub fn registry_get(path: &str) -> std::io::Result<RegistryResponse> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(REGISTRY)?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: {REGISTRY}\r\nAccept: application/vnd.docker.distribution.manifest.v2+json\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|line| line.split_whitespace().nth(1))
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
+        .collect();
+    Ok((status, headers, body.to_owned()))
+}
