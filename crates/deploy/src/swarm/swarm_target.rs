@@ -6,6 +6,7 @@
 
 use tokio::sync::mpsc;
 
+use crate::manual_rollback::ManualRollback;
 use crate::swarm::{ReleaseObjects, Role, Rollout, retire_canary, ServiceBlueprint, ServiceShape, ServiceTasks, ServiceWatch, SwarmClient, SwarmSettings, UpdateEnd, update_stable};
 use crate::{
     DeployError, DeployEvent, DeployFuture, DeployOutcome, DeployRequest, DeployTarget, Release, ReleaseHistory,
@@ -84,19 +85,12 @@ impl SwarmTarget {
         let stable = client.service(service).await?.ok_or_else(|| self.unknown(service))?;
         let current = ServiceShape::of(&stable);
         current.owned_by(&self.settings.name, service)?;
-        let from = current.release.unwrap_or_default();
-        let target = match to {
-            Some(number) => history.find(service, number),
-            None => history.previous_good(service, from),
-        };
-        let target = target.map(|record| record.release.clone()).ok_or(DeployError::NoPreviousRelease { service: service.to_owned(), to })?;
-        let reason = format!("rolled back by hand from release {from} to release {}", target.number);
-        let _ = events.send(DeployEvent::RollbackStarted { from, to: target.number, reason: reason.clone() }).await;
-        let started = tokio::time::Instant::now();
-        let objects = ReleaseObjects::ensure(&client, &self.settings.name, &target, &Default::default()).await?;
+        let rollback = ManualRollback::plan(&history, service, to, self.unknown(service), &events).await?;
+        let release = &rollback.release;
+        let objects = ReleaseObjects::ensure(&client, &self.settings.name, release, &Default::default()).await?;
         let blueprint = ServiceBlueprint {
             settings: &self.settings,
-            release: &target,
+            release,
             role: Role::Stable,
             replicas: current.replicas,
             publish: current.publish,
@@ -104,15 +98,10 @@ impl SwarmTarget {
         };
         let ended = update_stable(&client, &self.watch(&client), &stable, blueprint).await?;
         if let UpdateEnd::RolledBack(message) = ended {
-            let what = format!("rollback of {service} to release {}", target.number);
+            let what = format!("rollback of {service} to release {}", release.number);
             return Err(DeployError::Engine { target: self.settings.name.clone(), operation: what, reason: message });
         }
-        let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let _ = events.send(DeployEvent::RollbackFinished { to: target.number, millis }).await;
-        history.finish(service, target.number, ReleaseState::Live, None);
-        history.finish(service, from, ReleaseState::RolledBack, Some(reason.clone()));
-        history.save()?;
-        Ok(DeployOutcome { release: target, state: ReleaseState::Live, reason: Some(reason) })
+        rollback.finish(&mut history, &events).await
     }
 
     async fn service_status(&self, service: &str) -> Result<ServiceStatus, DeployError> {
