@@ -11,12 +11,22 @@ use crate::ReleaseNumber;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DeployError {
     /// The target's engine does not answer.
-    #[error("cannot reach deploy target {target} at {endpoint}: {reason} — check that it is running")]
-    Unreachable { target: String, endpoint: String, reason: String },
+    #[error(
+        "cannot reach deploy target {target} at {endpoint}: {reason} — check that it is running"
+    )]
+    Unreachable {
+        target: String,
+        endpoint: String,
+        reason: String,
+    },
 
     /// The engine answered with an error.
     #[error("deploy target {target} refused {operation}: {reason}")]
-    Engine { target: String, operation: String, reason: String },
+    Engine {
+        target: String,
+        operation: String,
+        reason: String,
+    },
 
     /// The request cannot be deployed as written.
     #[error("invalid deploy request: {0}")]
@@ -24,7 +34,10 @@ pub enum DeployError {
 
     /// Rollback was asked for but there is nothing to go back to.
     #[error("{service} has no release to roll back to{} — deploy one first", to.map(|n| format!(" (release {n} not found)")).unwrap_or_default())]
-    NoPreviousRelease { service: String, to: Option<ReleaseNumber> },
+    NoPreviousRelease {
+        service: String,
+        to: Option<ReleaseNumber>,
+    },
 
     /// The service is not known on the target.
     #[error("service {service} is not deployed on {target}")]

@@ -27,7 +27,12 @@ pub enum DeployEvent {
         at: Timestamp,
     },
     /// A canary step began: `replicas` of `total` replicas run the new release.
-    StepStarted { step: usize, percent: u8, replicas: u32, total: u32 },
+    StepStarted {
+        step: usize,
+        percent: u8,
+        replicas: u32,
+        total: u32,
+    },
     /// One measurement of one analysis check.
     Measured {
         step: usize,
@@ -51,7 +56,11 @@ pub enum DeployEvent {
         at: Timestamp,
     },
     /// The target began putting release `to` back.
-    RollbackStarted { from: ReleaseNumber, to: ReleaseNumber, reason: String },
+    RollbackStarted {
+        from: ReleaseNumber,
+        to: ReleaseNumber,
+        reason: String,
+    },
     /// Release `to` serves again; `millis` since the rollback began.
     RollbackFinished { to: ReleaseNumber, millis: u64 },
     /// The release serves all replicas.

@@ -7,7 +7,10 @@ use std::pin::Pin;
 
 use tokio::sync::mpsc;
 
-use crate::{DeployError, DeployEvent, DeployOutcome, DeployRequest, ReleaseNumber, ReleaseRecord, ServiceStatus};
+use crate::{
+    DeployError, DeployEvent, DeployOutcome, DeployRequest, ReleaseNumber, ReleaseRecord,
+    ServiceStatus,
+};
 
 /// The future a target operation returns: boxed so that targets stay object-safe
 /// (`Box<dyn DeployTarget>`), `Send` so that it can run on any tokio worker.

@@ -17,7 +17,10 @@ pub struct ImageRef {
 impl ImageRef {
     /// An image known by name only.
     pub fn new(reference: impl Into<String>) -> Self {
-        Self { reference: reference.into(), digest: None }
+        Self {
+            reference: reference.into(),
+            digest: None,
+        }
     }
 
     /// The same image pinned to `digest`.

@@ -22,9 +22,20 @@ pub struct Release {
 }
 
 impl Release {
-    pub fn new(service: impl Into<String>, number: ReleaseNumber, image: ImageRef, config: ReleaseConfig) -> Self {
+    pub fn new(
+        service: impl Into<String>,
+        number: ReleaseNumber,
+        image: ImageRef,
+        config: ReleaseConfig,
+    ) -> Self {
         let config_version = config.version();
-        Self { service: service.into(), number, image, config, config_version }
+        Self {
+            service: service.into(),
+            number,
+            image,
+            config,
+            config_version,
+        }
     }
 
     /// Whether `other` runs the same image as this release (only the config differs).

@@ -46,8 +46,12 @@ impl ReleaseHistory {
 
     /// Writes the history back to its file.
     pub fn save(&self) -> Result<(), DeployError> {
-        let file = ReleasesFile { version: RELEASES_FILE_VERSION, services: self.services.clone() };
-        let bytes = serde_json::to_vec_pretty(&file).map_err(|error| history_error(&self.path, error))?;
+        let file = ReleasesFile {
+            version: RELEASES_FILE_VERSION,
+            services: self.services.clone(),
+        };
+        let bytes =
+            serde_json::to_vec_pretty(&file).map_err(|error| history_error(&self.path, error))?;
         let dir = self.path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|error| history_error(dir, error))?;
         let temporary = self.path.with_extension("json.tmp");
@@ -57,22 +61,32 @@ impl ReleaseHistory {
 
     /// Every release of `service`, oldest first.
     pub fn records(&self, service: &str) -> &[ReleaseRecord] {
-        self.services.get(service).map(Vec::as_slice).unwrap_or_default()
+        self.services
+            .get(service)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     /// The number the next release of `service` gets.
     pub fn next_number(&self, service: &str) -> ReleaseNumber {
-        self.records(service).last().map_or(1, |record| record.release.number + 1)
+        self.records(service)
+            .last()
+            .map_or(1, |record| record.release.number + 1)
     }
 
     /// The release of `service` that serves now, if any.
     pub fn live(&self, service: &str) -> Option<&ReleaseRecord> {
-        self.records(service).iter().rev().find(|record| record.state == ReleaseState::Live)
+        self.records(service)
+            .iter()
+            .rev()
+            .find(|record| record.state == ReleaseState::Live)
     }
 
     /// Release `number` of `service`.
     pub fn find(&self, service: &str, number: ReleaseNumber) -> Option<&ReleaseRecord> {
-        self.records(service).iter().find(|record| record.release.number == number)
+        self.records(service)
+            .iter()
+            .find(|record| record.release.number == number)
     }
 
     /// The newest release before `number` that was live once (live or superseded): where a
@@ -88,35 +102,62 @@ impl ReleaseHistory {
     /// Adds a record for `release`, in state `Progressing`.
     pub fn start(&mut self, release: Release) {
         let service = release.service.clone();
-        self.services.entry(service).or_default().push(ReleaseRecord::started(release));
+        self.services
+            .entry(service)
+            .or_default()
+            .push(ReleaseRecord::started(release));
     }
 
     /// Sets the final state of release `number` of `service`. When it becomes live, the
     /// release that was live before is marked superseded.
-    pub fn finish(&mut self, service: &str, number: ReleaseNumber, state: ReleaseState, reason: Option<String>) {
-        let Some(records) = self.services.get_mut(service) else { return };
+    pub fn finish(
+        &mut self,
+        service: &str,
+        number: ReleaseNumber,
+        state: ReleaseState,
+        reason: Option<String>,
+    ) {
+        let Some(records) = self.services.get_mut(service) else {
+            return;
+        };
         if state == ReleaseState::Live {
-            for record in records.iter_mut().filter(|r| r.state == ReleaseState::Live && r.release.number != number) {
+            for record in records
+                .iter_mut()
+                .filter(|r| r.state == ReleaseState::Live && r.release.number != number)
+            {
                 record.state = ReleaseState::Superseded;
             }
         }
-        if let Some(record) = records.iter_mut().find(|record| record.release.number == number) {
+        if let Some(record) = records
+            .iter_mut()
+            .find(|record| record.release.number == number)
+        {
             record.finish(state, reason);
         }
     }
 }
 
 fn decode(path: &Path, bytes: &[u8]) -> Result<BTreeMap<String, Vec<ReleaseRecord>>, DeployError> {
-    let file: ReleasesFile = serde_json::from_slice(bytes).map_err(|error| history_error(path, error))?;
+    let file: ReleasesFile =
+        serde_json::from_slice(bytes).map_err(|error| history_error(path, error))?;
     if file.version != RELEASES_FILE_VERSION {
-        let reason = format!("version {} is not {RELEASES_FILE_VERSION}, which this gantry reads", file.version);
-        return Err(DeployError::History { path: path.to_owned(), reason });
+        let reason = format!(
+            "version {} is not {RELEASES_FILE_VERSION}, which this gantry reads",
+            file.version
+        );
+        return Err(DeployError::History {
+            path: path.to_owned(),
+            reason,
+        });
     }
     Ok(file.services)
 }
 
 fn history_error(path: &Path, error: impl std::fmt::Display) -> DeployError {
-    DeployError::History { path: path.to_owned(), reason: error.to_string() }
+    DeployError::History {
+        path: path.to_owned(),
+        reason: error.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -125,7 +166,12 @@ mod tests {
     use crate::{ImageRef, ReleaseConfig};
 
     fn release(number: ReleaseNumber) -> Release {
-        Release::new("web", number, ImageRef::new(format!("reg/web:{number}")), ReleaseConfig::default())
+        Release::new(
+            "web",
+            number,
+            ImageRef::new(format!("reg/web:{number}")),
+            ReleaseConfig::default(),
+        )
     }
 
     #[test]
@@ -133,18 +179,43 @@ mod tests {
         let state = tempfile::tempdir().unwrap();
         let mut history = ReleaseHistory::load(state.path(), "swarm").unwrap();
         assert_eq!(history.next_number("web"), 1);
-        for (number, state) in [(1, ReleaseState::Live), (2, ReleaseState::Live), (3, ReleaseState::RolledBack)] {
+        for (number, state) in [
+            (1, ReleaseState::Live),
+            (2, ReleaseState::Live),
+            (3, ReleaseState::RolledBack),
+        ] {
             history.start(release(number));
             history.finish("web", number, state, None);
         }
         history.save().unwrap();
         let loaded = ReleaseHistory::load(state.path(), "swarm").unwrap();
-        let states: Vec<_> = loaded.records("web").iter().map(|record| record.state).collect();
-        assert_eq!(states, [ReleaseState::Superseded, ReleaseState::Live, ReleaseState::RolledBack]);
+        let states: Vec<_> = loaded
+            .records("web")
+            .iter()
+            .map(|record| record.state)
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ReleaseState::Superseded,
+                ReleaseState::Live,
+                ReleaseState::RolledBack
+            ]
+        );
         assert_eq!(loaded.next_number("web"), 4);
-        assert_eq!(loaded.live("web").map(|record| record.release.number), Some(2));
-        assert_eq!(loaded.previous_good("web", 2).map(|record| record.release.number), Some(1));
-        assert!(ReleaseHistory::path_for(state.path(), "swarm").ends_with("deploy/swarm/releases.json"));
+        assert_eq!(
+            loaded.live("web").map(|record| record.release.number),
+            Some(2)
+        );
+        assert_eq!(
+            loaded
+                .previous_good("web", 2)
+                .map(|record| record.release.number),
+            Some(1)
+        );
+        assert!(
+            ReleaseHistory::path_for(state.path(), "swarm").ends_with("deploy/swarm/releases.json")
+        );
     }
 
     #[test]
@@ -153,7 +224,9 @@ mod tests {
         let path = ReleaseHistory::path_for(state.path(), "swarm");
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, r#"{"version": 99, "services": {}}"#).unwrap();
-        let error = ReleaseHistory::load(state.path(), "swarm").unwrap_err().to_string();
+        let error = ReleaseHistory::load(state.path(), "swarm")
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("version 99 is not 1"), "{error}");
     }
 }

@@ -16,7 +16,11 @@ pub struct ReleaseRecord {
     pub reason: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub started_at: Timestamp,
-    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub finished_at: Option<Timestamp>,
 }
 

@@ -14,8 +14,9 @@ use gantry_deploy::canary::{ErrorRateSpec, HttpProbeSpec};
 use gantry_deploy::docker_target::Ttl;
 use gantry_deploy::swarm::{NodeDialer, SwarmSettings, SwarmTarget};
 use gantry_deploy::{
-    AnalysisCheck, CanaryPlan, CanaryStep, CheckKind, ConfigFile, DeployError, DeployEvent, DeployOutcome, DeployRequest,
-    DeployTarget, ImageRef, PublishedPort, ReleaseRecord, ReleaseState, SecretRef, SecretValue, ServiceStatus,
+    AnalysisCheck, CanaryPlan, CanaryStep, CheckKind, ConfigFile, DeployError, DeployEvent,
+    DeployOutcome, DeployRequest, DeployTarget, ImageRef, PublishedPort, ReleaseRecord,
+    ReleaseState, SecretRef, SecretValue, ServiceStatus,
 };
 use tokio::sync::mpsc;
 
@@ -54,14 +55,23 @@ pub struct TargetArgs {
     #[arg(long, default_value = "swarm", value_name = "NAME")]
     pub target: String,
     /// A swarm manager's Docker API.
-    #[arg(long = "swarm-host", env = "GANTRY_SWARM_HOST", default_value = "unix:///var/run/docker.sock", value_name = "URL")]
+    #[arg(
+        long = "swarm-host",
+        env = "GANTRY_SWARM_HOST",
+        default_value = "unix:///var/run/docker.sock",
+        value_name = "URL"
+    )]
     pub host: String,
     /// Probe the nodes' ports from inside this network namespace (`ip netns` name), for
     /// swarms whose nodes this host cannot reach directly (scripts/swarm-testbed.sh).
     #[arg(long = "swarm-netns", env = "GANTRY_SWARM_NETNS", value_name = "NAME")]
     pub netns: Option<String>,
     /// An overlay network both the stable and the canary service join, under the service's name.
-    #[arg(long = "swarm-network", env = "GANTRY_SWARM_NETWORK", value_name = "NAME")]
+    #[arg(
+        long = "swarm-network",
+        env = "GANTRY_SWARM_NETWORK",
+        value_name = "NAME"
+    )]
     pub network: Option<String>,
     /// Swarm's update monitor when a release is promoted (a task failing within it is rolled back).
     #[arg(long = "update-monitor", default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
@@ -159,7 +169,9 @@ pub struct CanaryArgs {
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
-    Ttl::parse(text).map(|ttl| ttl.duration()).map_err(|error| error.to_string())
+    Ttl::parse(text)
+        .map(|ttl| ttl.duration())
+        .map_err(|error| error.to_string())
 }
 
 fn parse_pair(text: &str) -> Result<(String, String), String> {
@@ -171,15 +183,25 @@ fn parse_pair(text: &str) -> Result<(String, String), String> {
 
 fn parse_file_mapping(text: &str) -> Result<(PathBuf, String), String> {
     match text.rsplit_once(':') {
-        Some((source, target)) if !source.is_empty() && target.starts_with('/') => Ok((source.into(), target.to_owned())),
+        Some((source, target)) if !source.is_empty() && target.starts_with('/') => {
+            Ok((source.into(), target.to_owned()))
+        }
         _ => Err(format!("expected SOURCE:/absolute/target, got {text:?}")),
     }
 }
 
 fn parse_publish(text: &str) -> Result<PublishedPort, String> {
-    let (host, container) = text.split_once(':').ok_or_else(|| format!("expected HOST:CONTAINER, got {text:?}"))?;
-    let port = |part: &str| part.parse::<u16>().map_err(|_| format!("{part:?} is not a port"));
-    Ok(PublishedPort { host: port(host)?, container: port(container)? })
+    let (host, container) = text
+        .split_once(':')
+        .ok_or_else(|| format!("expected HOST:CONTAINER, got {text:?}"))?;
+    let port = |part: &str| {
+        part.parse::<u16>()
+            .map_err(|_| format!("{part:?} is not a port"))
+    };
+    Ok(PublishedPort {
+        host: port(host)?,
+        container: port(container)?,
+    })
 }
 
 pub fn run(repo: &Path, command: &DeployCommand) -> ExitCode {
@@ -193,9 +215,15 @@ pub fn run(repo: &Path, command: &DeployCommand) -> ExitCode {
     let result = runtime.block_on(async {
         match &command.action {
             None => deploy(repo, &command.deploy).await,
-            Some(DeployAction::Status(args)) => status(&target(repo, &args.target), &args.service).await,
-            Some(DeployAction::Rollback { service, to }) => rollback(&target(repo, &service.target), &service.service, *to).await,
-            Some(DeployAction::History(args)) => history(&target(repo, &args.target), &args.service).await,
+            Some(DeployAction::Status(args)) => {
+                status(&target(repo, &args.target), &args.service).await
+            }
+            Some(DeployAction::Rollback { service, to }) => {
+                rollback(&target(repo, &service.target), &service.service, *to).await
+            }
+            Some(DeployAction::History(args)) => {
+                history(&target(repo, &args.target), &args.service).await
+            }
         }
     });
     result.unwrap_or_else(|error| report(&error))
@@ -204,7 +232,10 @@ pub fn run(repo: &Path, command: &DeployCommand) -> ExitCode {
 fn target(repo: &Path, args: &TargetArgs) -> SwarmTarget {
     let mut settings = SwarmSettings::new(&args.target, &args.host, repo.join(".gantry"));
     settings.network = args.network.clone();
-    settings.dialer = args.netns.as_deref().map_or(NodeDialer::Direct, NodeDialer::netns);
+    settings.dialer = args
+        .netns
+        .as_deref()
+        .map_or(NodeDialer::Direct, NodeDialer::netns);
     settings.update_monitor = args.update_monitor;
     settings.stop_grace_period = args.stop_grace;
     SwarmTarget::new(settings)
@@ -230,26 +261,41 @@ async fn deploy(repo: &Path, args: &DeployArgs) -> Result<ExitCode, DeployError>
 
 /// Ctrl-C during a deploy: the canary goes, the stable release serves on.
 async fn interrupted(target: &SwarmTarget, service: &str) -> Result<ExitCode, DeployError> {
-    eprintln!("gantry: interrupted; retiring the canary of {service} (the stable release serves on)");
+    eprintln!(
+        "gantry: interrupted; retiring the canary of {service} (the stable release serves on)"
+    );
     target.abandon(service).await?;
     Ok(ExitCode::Interrupted)
 }
 
 fn request(repo: &Path, args: &DeployArgs) -> Result<DeployRequest, DeployError> {
     let (Some(service), Some(image)) = (&args.service, &args.image) else {
-        return Err(DeployError::Invalid("--service and --image are required".into()));
+        return Err(DeployError::Invalid(
+            "--service and --image are required".into(),
+        ));
     };
     let mut request = DeployRequest::new(service, ImageRef::new(image), args.replicas);
     request.publish = args.publish;
     request.config.env = args.env.iter().cloned().collect();
     for (source, target) in &args.files {
-        let content = std::fs::read_to_string(repo.join(source)).map_err(|error| unreadable(source, error))?;
-        request.config.files.push(ConfigFile { target: target.clone(), content });
+        let content = std::fs::read_to_string(repo.join(source))
+            .map_err(|error| unreadable(source, error))?;
+        request.config.files.push(ConfigFile {
+            target: target.clone(),
+            content,
+        });
     }
     for (name, file) in &args.secrets {
-        let value = std::fs::read(repo.join(file)).map_err(|error| unreadable(Path::new(file), error))?;
-        request.config.secrets.push(SecretRef::for_value(name, format!("/run/secrets/{name}"), &value));
-        request.secret_values.insert(name.clone(), SecretValue(value));
+        let value =
+            std::fs::read(repo.join(file)).map_err(|error| unreadable(Path::new(file), error))?;
+        request.config.secrets.push(SecretRef::for_value(
+            name,
+            format!("/run/secrets/{name}"),
+            &value,
+        ));
+        request
+            .secret_values
+            .insert(name.clone(), SecretValue(value));
     }
     request.canary = canary_plan(&args.canary);
     Ok(request)
@@ -263,18 +309,37 @@ fn canary_plan(args: &CanaryArgs) -> Option<CanaryPlan> {
     if args.canary.is_empty() {
         return None;
     }
-    let check = |name: &str, kind| AnalysisCheck { name: name.to_owned(), kind, failure_limit: args.failure_limit };
-    let mut checks = vec![check("health", CheckKind::Health { max_unhealthy: args.max_unhealthy })];
+    let check = |name: &str, kind| AnalysisCheck {
+        name: name.to_owned(),
+        kind,
+        failure_limit: args.failure_limit,
+    };
+    let mut checks = vec![check(
+        "health",
+        CheckKind::Health {
+            max_unhealthy: args.max_unhealthy,
+        },
+    )];
     if let Some(path) = &args.probe {
-        let probe = HttpProbeSpec { max_latency: args.probe_max_latency, ..HttpProbeSpec::new(path) };
+        let probe = HttpProbeSpec {
+            max_latency: args.probe_max_latency,
+            ..HttpProbeSpec::new(path)
+        };
         checks.push(check("probe", CheckKind::HttpProbe(probe)));
     }
     if let Some(path) = &args.metrics {
-        let errors = ErrorRateSpec { min_requests: args.min_requests, ..ErrorRateSpec::http_requests(path, args.max_error_rate) };
+        let errors = ErrorRateSpec {
+            min_requests: args.min_requests,
+            ..ErrorRateSpec::http_requests(path, args.max_error_rate)
+        };
         checks.push(check("error-rate", CheckKind::ErrorRate(errors)));
     }
     Some(CanaryPlan {
-        steps: args.canary.iter().map(|&percent| CanaryStep { percent }).collect(),
+        steps: args
+            .canary
+            .iter()
+            .map(|&percent| CanaryStep { percent })
+            .collect(),
         pause: args.pause,
         interval: args.interval,
         no_data_timeout: args.no_data_timeout,
@@ -289,7 +354,9 @@ fn display(format: OutputFormat) -> (mpsc::Sender<DeployEvent>, tokio::task::Joi
         while let Some(event) = receiver.recv().await {
             match format {
                 OutputFormat::Human => eprintln!("{}", describe(&event)),
-                OutputFormat::Json => println!("{}", serde_json::to_string(&event).unwrap_or_default()),
+                OutputFormat::Json => {
+                    println!("{}", serde_json::to_string(&event).unwrap_or_default())
+                }
             }
         }
     });
@@ -298,17 +365,46 @@ fn display(format: OutputFormat) -> (mpsc::Sender<DeployEvent>, tokio::task::Joi
 
 fn describe(event: &DeployEvent) -> String {
     match event {
-        DeployEvent::ReleaseStarted { service, release, image, config_version, .. } => {
+        DeployEvent::ReleaseStarted {
+            service,
+            release,
+            image,
+            config_version,
+            ..
+        } => {
             format!("release {release} of {service}: {image} (config {config_version})")
         }
-        DeployEvent::StepStarted { step, percent, replicas, total, .. } => {
-            format!("step {}: {percent} % → {replicas} of {total} replicas on the new release", step + 1)
+        DeployEvent::StepStarted {
+            step,
+            percent,
+            replicas,
+            total,
+            ..
+        } => {
+            format!(
+                "step {}: {percent} % → {replicas} of {total} replicas on the new release",
+                step + 1
+            )
         }
-        DeployEvent::Measured { check, phase, detail, .. } => format!("  {check}: {} — {detail}", phase_word(*phase)),
+        DeployEvent::Measured {
+            check,
+            phase,
+            detail,
+            ..
+        } => format!("  {check}: {} — {detail}", phase_word(*phase)),
         DeployEvent::StepPassed { step } => format!("step {} passed", step + 1),
-        DeployEvent::AnalysisFailed { step, check, detail, .. } => format!("step {}: check {check} failed — {detail}", step + 1),
-        DeployEvent::RollbackStarted { from, to, reason } => format!("rolling back from release {from} to release {to}: {reason}"),
-        DeployEvent::RollbackFinished { to, millis } => format!("release {to} serves again ({millis} ms)"),
+        DeployEvent::AnalysisFailed {
+            step,
+            check,
+            detail,
+            ..
+        } => format!("step {}: check {check} failed — {detail}", step + 1),
+        DeployEvent::RollbackStarted { from, to, reason } => {
+            format!("rolling back from release {from} to release {to}: {reason}")
+        }
+        DeployEvent::RollbackFinished { to, millis } => {
+            format!("release {to} serves again ({millis} ms)")
+        }
         DeployEvent::Promoted { release } => format!("release {release} is live on every replica"),
         DeployEvent::Note { message } => message.clone(),
     }
@@ -326,9 +422,16 @@ fn phase_word(phase: gantry_deploy::MeasurementPhase) -> &'static str {
 fn print_outcome(outcome: &DeployOutcome, format: OutputFormat) {
     let release = &outcome.release;
     let state = state_word(outcome.state);
-    let reason = outcome.reason.as_deref().map(|reason| format!(": {reason}")).unwrap_or_default();
+    let reason = outcome
+        .reason
+        .as_deref()
+        .map(|reason| format!(": {reason}"))
+        .unwrap_or_default();
     match format {
-        OutputFormat::Human => println!("{} release {}: {state}{reason}", release.service, release.number),
+        OutputFormat::Human => println!(
+            "{} release {}: {state}{reason}",
+            release.service, release.number
+        ),
         OutputFormat::Json => {
             let line = serde_json::json!({"outcome": state, "service": release.service, "release": release.number, "reason": outcome.reason});
             println!("{line}");
@@ -347,18 +450,34 @@ fn state_word(state: ReleaseState) -> &'static str {
 }
 
 async fn status(target: &SwarmTarget, service: &str) -> Result<ExitCode, DeployError> {
-    let ServiceStatus { service, release, image, desired_replicas, running_replicas, canary_replicas, notes } =
-        target.status(service).await?;
+    let ServiceStatus {
+        service,
+        release,
+        image,
+        desired_replicas,
+        running_replicas,
+        canary_replicas,
+        notes,
+    } = target.status(service).await?;
     let release = release.map_or_else(|| "none".to_owned(), |n| n.to_string());
-    println!("service:  {service}\nrelease:  {release}\nimage:    {}", image.unwrap_or_else(|| "-".into()));
-    println!("replicas: {running_replicas} of {desired_replicas} running, {canary_replicas} canary");
+    println!(
+        "service:  {service}\nrelease:  {release}\nimage:    {}",
+        image.unwrap_or_else(|| "-".into())
+    );
+    println!(
+        "replicas: {running_replicas} of {desired_replicas} running, {canary_replicas} canary"
+    );
     for note in notes {
         println!("note:     {note}");
     }
     Ok(ExitCode::Ok)
 }
 
-async fn rollback(target: &SwarmTarget, service: &str, to: Option<u32>) -> Result<ExitCode, DeployError> {
+async fn rollback(
+    target: &SwarmTarget,
+    service: &str,
+    to: Option<u32>,
+) -> Result<ExitCode, DeployError> {
     let (events, display) = display(OutputFormat::Human);
     let outcome = target.rollback(service, to, events).await;
     let _ = display.await;
@@ -375,8 +494,14 @@ async fn history(target: &SwarmTarget, service: &str) -> Result<ExitCode, Deploy
 
 fn history_line(record: &ReleaseRecord) -> String {
     let release = &record.release;
-    let started = serde_json::to_value(record).ok().and_then(|value| value["started_at"].as_str().map(str::to_owned));
-    let reason = record.reason.as_deref().map(|reason| format!("  {reason}")).unwrap_or_default();
+    let started = serde_json::to_value(record)
+        .ok()
+        .and_then(|value| value["started_at"].as_str().map(str::to_owned));
+    let reason = record
+        .reason
+        .as_deref()
+        .map(|reason| format!("  {reason}"))
+        .unwrap_or_default();
     format!(
         "{:>4}  {:<11}  {}  {}  config {}{reason}",
         release.number,
@@ -390,7 +515,9 @@ fn history_line(record: &ReleaseRecord) -> String {
 fn report(error: &DeployError) -> ExitCode {
     eprintln!("gantry: {error}");
     match error {
-        DeployError::Invalid(_) | DeployError::NoPreviousRelease { .. } | DeployError::UnknownService { .. } => ExitCode::Invalid,
+        DeployError::Invalid(_)
+        | DeployError::NoPreviousRelease { .. }
+        | DeployError::UnknownService { .. } => ExitCode::Invalid,
         _ => ExitCode::Infrastructure,
     }
 }

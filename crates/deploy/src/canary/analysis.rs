@@ -4,7 +4,10 @@
 //! Must not scale, promote or roll back anything: it says whether a step failed or passed;
 //! the target acts on that.
 
-use crate::canary::{error_rate::ErrorRate, health_check::measure_health, http_probe::measure_probe, CanaryArm, Measurement};
+use crate::canary::{
+    CanaryArm, Measurement, error_rate::ErrorRate, health_check::measure_health,
+    http_probe::measure_probe,
+};
 use crate::{AnalysisCheck, CheckKind, MeasurementPhase};
 
 /// Measurements that could not be taken (scrape or probe transport errors) in a row before
@@ -60,7 +63,10 @@ impl Analysis {
 
     /// Measures every check once. Returns the measurements, and the first check that is now
     /// past its failure or error limit.
-    pub async fn measure(&mut self, arm: &dyn CanaryArm) -> (Vec<Measurement>, Option<AnalysisFailure>) {
+    pub async fn measure(
+        &mut self,
+        arm: &dyn CanaryArm,
+    ) -> (Vec<Measurement>, Option<AnalysisFailure>) {
         let mut measurements = Vec::with_capacity(self.checks.len());
         let mut failure = None;
         for state in &mut self.checks {
@@ -75,14 +81,25 @@ impl Analysis {
 
     /// Whether every check's latest measurement passed.
     pub fn passing(&self) -> bool {
-        self.checks.iter().all(|state| state.latest_phase() == Some(MeasurementPhase::Pass))
+        self.checks
+            .iter()
+            .all(|state| state.latest_phase() == Some(MeasurementPhase::Pass))
     }
 
     /// Why the step has not passed yet: the first check whose latest measurement did not pass.
     pub fn waiting_for(&self) -> Option<AnalysisFailure> {
-        let state = self.checks.iter().find(|state| state.latest_phase() != Some(MeasurementPhase::Pass))?;
-        let detail = state.latest.as_ref().map_or_else(|| "never measured".to_owned(), |m| m.detail.clone());
-        Some(AnalysisFailure { check: state.check.name.clone(), detail })
+        let state = self
+            .checks
+            .iter()
+            .find(|state| state.latest_phase() != Some(MeasurementPhase::Pass))?;
+        let detail = state
+            .latest
+            .as_ref()
+            .map_or_else(|| "never measured".to_owned(), |m| m.detail.clone());
+        Some(AnalysisFailure {
+            check: state.check.name.clone(),
+            detail,
+        })
     }
 }
 
@@ -103,8 +120,12 @@ impl CheckState {
             MeasurementPhase::Error => self.errors_in_a_row += 1,
             MeasurementPhase::Pass | MeasurementPhase::NoData => self.errors_in_a_row = 0,
         }
-        let failed = self.failures > self.check.failure_limit || self.errors_in_a_row >= ERROR_LIMIT;
-        failed.then(|| AnalysisFailure { check: self.check.name.clone(), detail: measurement.detail.clone() })
+        let failed =
+            self.failures > self.check.failure_limit || self.errors_in_a_row >= ERROR_LIMIT;
+        failed.then(|| AnalysisFailure {
+            check: self.check.name.clone(),
+            detail: measurement.detail.clone(),
+        })
     }
 
     fn latest_phase(&self) -> Option<MeasurementPhase> {

@@ -53,7 +53,12 @@ pub struct ErrorRateSpec {
 impl HttpProbeSpec {
     /// A probe of `path` expecting 200 within 2 s.
     pub fn new(path: impl Into<String>) -> Self {
-        Self { path: path.into(), expect_status: 200, timeout: Duration::from_secs(2), max_latency: None }
+        Self {
+            path: path.into(),
+            expect_status: 200,
+            timeout: Duration::from_secs(2),
+            max_latency: None,
+        }
     }
 }
 

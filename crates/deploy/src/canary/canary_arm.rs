@@ -52,9 +52,19 @@ impl ReplicaEndpoint {
 }
 
 /// `GET path` on `endpoint` through `arm`; errors name the request and the replica.
-pub async fn fetch(arm: &dyn CanaryArm, endpoint: &ReplicaEndpoint, path: &str, timeout: Duration) -> Result<HttpResponse, String> {
+pub async fn fetch(
+    arm: &dyn CanaryArm,
+    endpoint: &ReplicaEndpoint,
+    path: &str,
+    timeout: Duration,
+) -> Result<HttpResponse, String> {
     let at = endpoint.authority();
     let failed = |error: String| format!("GET {path} on {at}: {error}");
-    let stream = arm.connect(endpoint).await.map_err(|error| failed(error.to_string()))?;
-    HttpResponse::get(stream, &at, path, timeout).await.map_err(failed)
+    let stream = arm
+        .connect(endpoint)
+        .await
+        .map_err(|error| failed(error.to_string()))?;
+    HttpResponse::get(stream, &at, path, timeout)
+        .await
+        .map_err(failed)
 }

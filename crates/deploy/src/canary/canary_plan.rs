@@ -42,15 +42,27 @@ impl CanaryPlan {
     /// Checks that steps are in 1..=100 and increasing, and that the interval is not zero.
     pub fn validate(&self) -> Result<(), DeployError> {
         if self.steps.is_empty() {
-            return Err(DeployError::Invalid("a canary plan needs at least one step".into()));
+            return Err(DeployError::Invalid(
+                "a canary plan needs at least one step".into(),
+            ));
         }
-        let in_range = self.steps.iter().all(|step| (1..=100).contains(&step.percent));
-        let increasing = self.steps.windows(2).all(|pair| pair[0].percent < pair[1].percent);
+        let in_range = self
+            .steps
+            .iter()
+            .all(|step| (1..=100).contains(&step.percent));
+        let increasing = self
+            .steps
+            .windows(2)
+            .all(|pair| pair[0].percent < pair[1].percent);
         if !in_range || !increasing {
-            return Err(DeployError::Invalid("canary steps must be increasing percentages from 1 to 100".into()));
+            return Err(DeployError::Invalid(
+                "canary steps must be increasing percentages from 1 to 100".into(),
+            ));
         }
         if self.interval.is_zero() {
-            return Err(DeployError::Invalid("the analysis interval must be longer than zero".into()));
+            return Err(DeployError::Invalid(
+                "the analysis interval must be longer than zero".into(),
+            ));
         }
         Ok(())
     }
@@ -62,7 +74,10 @@ mod tests {
 
     fn plan(percents: &[u8]) -> CanaryPlan {
         CanaryPlan {
-            steps: percents.iter().map(|&percent| CanaryStep { percent }).collect(),
+            steps: percents
+                .iter()
+                .map(|&percent| CanaryStep { percent })
+                .collect(),
             pause: Duration::from_secs(1),
             interval: Duration::from_secs(1),
             no_data_timeout: Duration::from_secs(1),
@@ -72,7 +87,10 @@ mod tests {
 
     #[test]
     fn step_replicas_round_up_and_stay_within_the_total() {
-        let replicas: Vec<u32> = [1, 10, 33, 34, 50, 67, 100].iter().map(|&percent| CanaryStep { percent }.replicas(3)).collect();
+        let replicas: Vec<u32> = [1, 10, 33, 34, 50, 67, 100]
+            .iter()
+            .map(|&percent| CanaryStep { percent }.replicas(3))
+            .collect();
         assert_eq!(replicas, [1, 1, 1, 2, 2, 3, 3]);
         assert_eq!(CanaryStep { percent: 100 }.replicas(1), 1);
     }

@@ -7,8 +7,10 @@
 
 use std::collections::HashMap;
 
-use crate::canary::{CanaryArm, ErrorRateSpec, Measurement, PrometheusText, ReplicaEndpoint, RequestCounts, fetch};
 use crate::MeasurementPhase;
+use crate::canary::{
+    CanaryArm, ErrorRateSpec, Measurement, PrometheusText, ReplicaEndpoint, RequestCounts, fetch,
+};
 
 /// How long one scrape may take.
 const SCRAPE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
@@ -26,16 +28,25 @@ impl ErrorRate {
     }
 
     /// Scrapes every running replica and judges the window since the previous scrape.
-    pub async fn measure(&mut self, name: &str, query: &ErrorRateSpec, arm: &dyn CanaryArm) -> Measurement {
+    pub async fn measure(
+        &mut self,
+        name: &str,
+        query: &ErrorRateSpec,
+        arm: &dyn CanaryArm,
+    ) -> Measurement {
         let endpoints = match arm.endpoints().await {
             Ok(endpoints) => endpoints,
-            Err(error) => return Measurement::new(name, MeasurementPhase::Error, None, error.to_string()),
+            Err(error) => {
+                return Measurement::new(name, MeasurementPhase::Error, None, error.to_string());
+            }
         };
         let mut window = RequestCounts::default();
         for endpoint in &endpoints {
             let counts = match scrape(arm, endpoint, query).await {
                 Ok(counts) => counts,
-                Err(detail) => return Measurement::new(name, MeasurementPhase::Error, None, detail),
+                Err(detail) => {
+                    return Measurement::new(name, MeasurementPhase::Error, None, detail);
+                }
             };
             if let Some(earlier) = self.previous.insert(endpoint.replica.clone(), counts) {
                 window = window.plus(counts.since(earlier));
@@ -45,14 +56,24 @@ impl ErrorRate {
     }
 }
 
-async fn scrape(arm: &dyn CanaryArm, endpoint: &ReplicaEndpoint, query: &ErrorRateSpec) -> Result<RequestCounts, String> {
+async fn scrape(
+    arm: &dyn CanaryArm,
+    endpoint: &ReplicaEndpoint,
+    query: &ErrorRateSpec,
+) -> Result<RequestCounts, String> {
     let (at, path) = (endpoint.authority(), &query.path);
     let response = fetch(arm, endpoint, path, SCRAPE_TIMEOUT).await?;
     if response.status != 200 {
         return Err(format!("GET {path} on {at}: status {}", response.status));
     }
-    let text = PrometheusText::parse(&response.body).map_err(|error| format!("GET {path} on {at}: {error}"))?;
-    Ok(RequestCounts::from_scrape(&text, &query.metric, &query.label, &query.error_prefix))
+    let text = PrometheusText::parse(&response.body)
+        .map_err(|error| format!("GET {path} on {at}: {error}"))?;
+    Ok(RequestCounts::from_scrape(
+        &text,
+        &query.metric,
+        &query.label,
+        &query.error_prefix,
+    ))
 }
 
 fn judge(name: &str, query: &ErrorRateSpec, window: RequestCounts) -> Measurement {
@@ -60,7 +81,10 @@ fn judge(name: &str, query: &ErrorRateSpec, window: RequestCounts) -> Measuremen
     let ratio = match window.error_ratio() {
         Some(ratio) if requests >= query.min_requests as f64 => ratio,
         _ => {
-            let detail = format!("{requests} requests counted since the last scrape, fewer than {}", query.min_requests.max(1));
+            let detail = format!(
+                "{requests} requests counted since the last scrape, fewer than {}",
+                query.min_requests.max(1)
+            );
             return Measurement::new(name, MeasurementPhase::NoData, None, detail);
         }
     };
@@ -69,7 +93,10 @@ fn judge(name: &str, query: &ErrorRateSpec, window: RequestCounts) -> Measuremen
     } else {
         (MeasurementPhase::Pass, "<=")
     };
-    let detail = format!("error ratio {ratio:.3} {comparison} {} over {requests} requests", query.max_ratio);
+    let detail = format!(
+        "error ratio {ratio:.3} {comparison} {} over {requests} requests",
+        query.max_ratio
+    );
     Measurement::new(name, phase, Some(ratio), detail)
 }
 
@@ -78,22 +105,49 @@ mod tests {
     use super::*;
 
     fn query(min_requests: u64) -> ErrorRateSpec {
-        ErrorRateSpec { min_requests, ..ErrorRateSpec::http_requests("/metrics", 0.05) }
+        ErrorRateSpec {
+            min_requests,
+            ..ErrorRateSpec::http_requests("/metrics", 0.05)
+        }
     }
 
     #[test]
     fn judges_the_window_against_the_threshold() {
-        let bad = judge("errors", &query(10), RequestCounts { total: 20.0, errors: 10.0 });
+        let bad = judge(
+            "errors",
+            &query(10),
+            RequestCounts {
+                total: 20.0,
+                errors: 10.0,
+            },
+        );
         assert_eq!(bad.phase, MeasurementPhase::Fail);
         assert_eq!(bad.detail, "error ratio 0.500 > 0.05 over 20 requests");
-        let good = judge("errors", &query(10), RequestCounts { total: 20.0, errors: 1.0 });
+        let good = judge(
+            "errors",
+            &query(10),
+            RequestCounts {
+                total: 20.0,
+                errors: 1.0,
+            },
+        );
         assert_eq!(good.phase, MeasurementPhase::Pass);
     }
 
     #[test]
     fn too_few_requests_are_no_data() {
-        let measured = judge("errors", &query(50), RequestCounts { total: 20.0, errors: 20.0 });
+        let measured = judge(
+            "errors",
+            &query(50),
+            RequestCounts {
+                total: 20.0,
+                errors: 20.0,
+            },
+        );
         assert_eq!(measured.phase, MeasurementPhase::NoData);
-        assert_eq!(judge("errors", &query(0), RequestCounts::default()).phase, MeasurementPhase::NoData);
+        assert_eq!(
+            judge("errors", &query(0), RequestCounts::default()).phase,
+            MeasurementPhase::NoData
+        );
     }
 }

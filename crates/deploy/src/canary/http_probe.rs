@@ -5,17 +5,24 @@
 
 use std::time::Duration;
 
-use crate::canary::{CanaryArm, HttpProbeSpec, Measurement, ReplicaEndpoint, fetch};
 use crate::MeasurementPhase;
+use crate::canary::{CanaryArm, HttpProbeSpec, Measurement, ReplicaEndpoint, fetch};
 
 /// Probes every running replica; the slowest latency is the value.
 pub async fn measure_probe(name: &str, spec: &HttpProbeSpec, arm: &dyn CanaryArm) -> Measurement {
     let endpoints = match arm.endpoints().await {
         Ok(endpoints) => endpoints,
-        Err(error) => return Measurement::new(name, MeasurementPhase::Error, None, error.to_string()),
+        Err(error) => {
+            return Measurement::new(name, MeasurementPhase::Error, None, error.to_string());
+        }
     };
     if endpoints.is_empty() {
-        return Measurement::new(name, MeasurementPhase::NoData, None, "no replica is running yet");
+        return Measurement::new(
+            name,
+            MeasurementPhase::NoData,
+            None,
+            "no replica is running yet",
+        );
     }
     let mut slowest = Duration::ZERO;
     for endpoint in &endpoints {
@@ -34,11 +41,18 @@ pub async fn measure_probe(name: &str, spec: &HttpProbeSpec, arm: &dyn CanaryArm
     Measurement::new(name, MeasurementPhase::Pass, Some(millis), detail)
 }
 
-async fn probe(arm: &dyn CanaryArm, endpoint: &ReplicaEndpoint, spec: &HttpProbeSpec) -> Result<Duration, String> {
+async fn probe(
+    arm: &dyn CanaryArm,
+    endpoint: &ReplicaEndpoint,
+    spec: &HttpProbeSpec,
+) -> Result<Duration, String> {
     let (at, path) = (endpoint.authority(), &spec.path);
     let response = fetch(arm, endpoint, path, spec.timeout).await?;
     if response.status != spec.expect_status {
-        return Err(format!("GET {path} on {at} answered {}, expected {}", response.status, spec.expect_status));
+        return Err(format!(
+            "GET {path} on {at} answered {}, expected {}",
+            response.status, spec.expect_status
+        ));
     }
     match spec.max_latency {
         Some(max) if response.latency > max => Err(format!(

@@ -26,13 +26,22 @@ pub struct HttpResponse {
 impl HttpResponse {
     /// Sends `GET path` with `Host: authority` over `stream` and reads the whole answer, all
     /// within `timeout`.
-    pub async fn get(stream: TcpStream, authority: &str, path: &str, timeout: Duration) -> Result<Self, String> {
+    pub async fn get(
+        stream: TcpStream,
+        authority: &str,
+        path: &str,
+        timeout: Duration,
+    ) -> Result<Self, String> {
         let started = Instant::now();
         let exchange = exchange(stream, authority, path);
         let (status, body) = tokio::time::timeout(timeout, exchange)
             .await
             .map_err(|_| format!("no answer within {} ms", timeout.as_millis()))??;
-        Ok(Self { status, body, latency: started.elapsed() })
+        Ok(Self {
+            status,
+            body,
+            latency: started.elapsed(),
+        })
     }
 }
 
@@ -86,18 +95,30 @@ mod tests {
     #[tokio::test]
     async fn reads_an_http_1_0_answer_that_closes_the_connection() {
         let (stream, server) = serve_once("HTTP/1.0 503 Service Unavailable\r\n\r\ndown").await;
-        let response = HttpResponse::get(stream, "node:8080", "/healthz", Duration::from_secs(5)).await.unwrap();
+        let response = HttpResponse::get(stream, "node:8080", "/healthz", Duration::from_secs(5))
+            .await
+            .unwrap();
         assert_eq!((response.status, response.body.as_str()), (503, "down"));
         let request = server.await.unwrap();
-        assert!(request.starts_with("GET /healthz HTTP/1.1\r\n"), "{request}");
-        assert!(request.to_ascii_lowercase().contains("host: node:8080"), "{request}");
+        assert!(
+            request.starts_with("GET /healthz HTTP/1.1\r\n"),
+            "{request}"
+        );
+        assert!(
+            request.to_ascii_lowercase().contains("host: node:8080"),
+            "{request}"
+        );
     }
 
     #[tokio::test]
     async fn times_out_when_nothing_answers() {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let stream = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
-        let error = HttpResponse::get(stream, "x", "/", Duration::from_millis(100)).await.unwrap_err();
+        let stream = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let error = HttpResponse::get(stream, "x", "/", Duration::from_millis(100))
+            .await
+            .unwrap_err();
         assert!(error.contains("no answer within 100 ms"), "{error}");
     }
 }

@@ -16,7 +16,17 @@ pub struct Measurement {
 }
 
 impl Measurement {
-    pub fn new(check: &str, phase: MeasurementPhase, value: Option<f64>, detail: impl Into<String>) -> Self {
-        Self { check: check.to_owned(), phase, value, detail: detail.into() }
+    pub fn new(
+        check: &str,
+        phase: MeasurementPhase,
+        value: Option<f64>,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            check: check.to_owned(),
+            phase,
+            value,
+            detail: detail.into(),
+        }
     }
 }

@@ -22,7 +22,10 @@ pub struct Sample {
 impl Sample {
     /// The value of label `name`, if the sample has it.
     pub fn label(&self, name: &str) -> Option<&str> {
-        self.labels.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+        self.labels
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
     }
 }
 
@@ -35,7 +38,8 @@ impl PrometheusText {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let sample = parse_sample(line).map_err(|reason| format!("line {}: {reason}", index + 1))?;
+            let sample =
+                parse_sample(line).map_err(|reason| format!("line {}: {reason}", index + 1))?;
             samples.push(sample);
         }
         Ok(Self { samples })
@@ -43,14 +47,22 @@ impl PrometheusText {
 
     /// The samples of metric `name`.
     pub fn metric<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Sample> + 'a {
-        self.samples.iter().filter(move |sample| sample.name == name)
+        self.samples
+            .iter()
+            .filter(move |sample| sample.name == name)
     }
 }
 
 fn parse_sample(line: &str) -> Result<Sample, String> {
-    let name_end = line.find(|c: char| c == '{' || c.is_whitespace()).unwrap_or(line.len());
+    let name_end = line
+        .find(|c: char| c == '{' || c.is_whitespace())
+        .unwrap_or(line.len());
     let name = &line[..name_end];
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':') {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+    {
         return Err(format!("{name:?} is not a metric name"));
     }
     let mut rest = &line[name_end..];
@@ -60,9 +72,16 @@ fn parse_sample(line: &str) -> Result<Sample, String> {
         labels = parsed;
         rest = after;
     }
-    let value_text = rest.split_whitespace().next().ok_or("the sample has no value")?;
+    let value_text = rest
+        .split_whitespace()
+        .next()
+        .ok_or("the sample has no value")?;
     let value = parse_value(value_text)?;
-    Ok(Sample { name: name.to_owned(), labels, value })
+    Ok(Sample {
+        name: name.to_owned(),
+        labels,
+        value,
+    })
 }
 
 /// A sample's labels, in their order.
@@ -77,7 +96,10 @@ fn parse_labels(mut text: &str) -> Result<(Labels, &str), String> {
             return Ok((labels, after));
         }
         let (key, after_key) = text.split_once('=').ok_or("a label has no '='")?;
-        let quoted = after_key.trim_start().strip_prefix('"').ok_or("a label value is not quoted")?;
+        let quoted = after_key
+            .trim_start()
+            .strip_prefix('"')
+            .ok_or("a label value is not quoted")?;
         let (value, after_value) = parse_quoted(quoted)?;
         labels.push((key.trim().to_owned(), value));
         text = after_value.trim_start();
@@ -108,7 +130,9 @@ fn parse_value(text: &str) -> Result<f64, String> {
         "+Inf" | "Inf" => Ok(f64::INFINITY),
         "-Inf" => Ok(f64::NEG_INFINITY),
         "NaN" => Ok(f64::NAN),
-        _ => text.parse().map_err(|_| format!("{text:?} is not a number")),
+        _ => text
+            .parse()
+            .map_err(|_| format!("{text:?} is not a number")),
     }
 }
 
@@ -132,7 +156,8 @@ mod tests {
 
     #[test]
     fn unescapes_label_values_and_reads_special_values() {
-        let parsed = PrometheusText::parse("m{a=\"x\\\"y\\\\z\\n\", b = \"}\" ,} +Inf\nn NaN\n").unwrap();
+        let parsed =
+            PrometheusText::parse("m{a=\"x\\\"y\\\\z\\n\", b = \"}\" ,} +Inf\nn NaN\n").unwrap();
         assert_eq!(parsed.samples[0].label("a"), Some("x\"y\\z\n"));
         assert_eq!(parsed.samples[0].label("b"), Some("}"));
         assert!(parsed.samples[0].value.is_infinite());

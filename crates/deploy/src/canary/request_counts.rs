@@ -15,11 +15,22 @@ pub struct RequestCounts {
 impl RequestCounts {
     /// Sums `metric` over its series; a series counts as errors when its `label` starts with
     /// `error_prefix` (e.g. `code` = `503`). NaN samples are left out.
-    pub fn from_scrape(text: &PrometheusText, metric: &str, label: &str, error_prefix: &str) -> Self {
+    pub fn from_scrape(
+        text: &PrometheusText,
+        metric: &str,
+        label: &str,
+        error_prefix: &str,
+    ) -> Self {
         let mut counts = Self::default();
-        for sample in text.metric(metric).filter(|sample| sample.value.is_finite()) {
+        for sample in text
+            .metric(metric)
+            .filter(|sample| sample.value.is_finite())
+        {
             counts.total += sample.value;
-            if sample.label(label).is_some_and(|value| value.starts_with(error_prefix)) {
+            if sample
+                .label(label)
+                .is_some_and(|value| value.starts_with(error_prefix))
+            {
                 counts.errors += sample.value;
             }
         }
@@ -32,7 +43,10 @@ impl RequestCounts {
         if self.total < earlier.total || self.errors < earlier.errors {
             return self;
         }
-        RequestCounts { total: self.total - earlier.total, errors: self.errors - earlier.errors }
+        RequestCounts {
+            total: self.total - earlier.total,
+            errors: self.errors - earlier.errors,
+        }
     }
 
     /// The share of errors, or `None` when nothing was counted.
@@ -42,7 +56,10 @@ impl RequestCounts {
 
     /// These counts plus `other`'s.
     pub fn plus(self, other: RequestCounts) -> RequestCounts {
-        RequestCounts { total: self.total + other.total, errors: self.errors + other.errors }
+        RequestCounts {
+            total: self.total + other.total,
+            errors: self.errors + other.errors,
+        }
     }
 }
 
@@ -61,13 +78,22 @@ mod tests {
              http_requests_total{code=\"500\"} 4\nhttp_requests_total{code=\"404\"} NaN\nother 7\n",
         )
         .unwrap();
-        assert_eq!(RequestCounts::from_scrape(&text, "http_requests_total", "code", "5"), counts(100.0, 10.0));
+        assert_eq!(
+            RequestCounts::from_scrape(&text, "http_requests_total", "code", "5"),
+            counts(100.0, 10.0)
+        );
     }
 
     #[test]
     fn increase_handles_counter_resets() {
-        assert_eq!(counts(150.0, 20.0).since(counts(100.0, 10.0)), counts(50.0, 10.0));
-        assert_eq!(counts(5.0, 1.0).since(counts(100.0, 10.0)), counts(5.0, 1.0));
+        assert_eq!(
+            counts(150.0, 20.0).since(counts(100.0, 10.0)),
+            counts(50.0, 10.0)
+        );
+        assert_eq!(
+            counts(5.0, 1.0).since(counts(100.0, 10.0)),
+            counts(5.0, 1.0)
+        );
     }
 
     #[test]

@@ -31,8 +31,21 @@ impl StepRunner<'_> {
             let (measurements, failure) = analysis.measure(self.arm).await;
             for measurement in measurements {
                 let at = Timestamp::now_utc();
-                let (check, phase, value, detail) = (measurement.check, measurement.phase, measurement.value, measurement.detail);
-                self.send(DeployEvent::Measured { step, check, phase, value, detail, at }).await;
+                let (check, phase, value, detail) = (
+                    measurement.check,
+                    measurement.phase,
+                    measurement.value,
+                    measurement.detail,
+                );
+                self.send(DeployEvent::Measured {
+                    step,
+                    check,
+                    phase,
+                    value,
+                    detail,
+                    at,
+                })
+                .await;
             }
             if let Some(failure) = failure {
                 return Err(failure);
@@ -56,7 +69,9 @@ impl StepRunner<'_> {
 
 fn no_data(analysis: &Analysis, waited: Duration) -> AnalysisFailure {
     let waiting = analysis.waiting_for();
-    let check = waiting.as_ref().map_or_else(String::new, |failure| failure.check.clone());
+    let check = waiting
+        .as_ref()
+        .map_or_else(String::new, |failure| failure.check.clone());
     let last = waiting.map_or_else(String::new, |failure| failure.detail);
     let detail = format!("not passing {waited:?} after the pause (last: {last})");
     AnalysisFailure { check, detail }
@@ -79,8 +94,15 @@ mod tests {
 
     impl CanaryArm for ScriptedArm {
         fn health(&self) -> DeployFuture<'_, ArmHealth> {
-            let mut answers = self.answers.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            let answer = if answers.len() > 1 { answers.remove(0) } else { answers[0].clone() };
+            let mut answers = self
+                .answers
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let answer = if answers.len() > 1 {
+                answers.remove(0)
+            } else {
+                answers[0].clone()
+            };
             Box::pin(async move { Ok(answer) })
         }
 
@@ -94,7 +116,12 @@ mod tests {
     }
 
     fn health(running: u32, failed: u32) -> ArmHealth {
-        ArmHealth { desired: 2, running, failed, failures: vec!["unhealthy container".into()] }
+        ArmHealth {
+            desired: 2,
+            running,
+            failed,
+            failures: vec!["unhealthy container".into()],
+        }
     }
 
     fn plan(failure_limit: u32) -> CanaryPlan {
@@ -103,14 +130,29 @@ mod tests {
             pause: Duration::from_millis(30),
             interval: Duration::from_millis(5),
             no_data_timeout: Duration::from_millis(50),
-            checks: vec![AnalysisCheck { name: "health".into(), kind: CheckKind::Health { max_unhealthy: 0 }, failure_limit }],
+            checks: vec![AnalysisCheck {
+                name: "health".into(),
+                kind: CheckKind::Health { max_unhealthy: 0 },
+                failure_limit,
+            }],
         }
     }
 
-    async fn run(plan: &CanaryPlan, script: Vec<ArmHealth>) -> (Result<(), AnalysisFailure>, Vec<DeployEvent>) {
-        let arm = ScriptedArm { answers: Mutex::new(script) };
+    async fn run(
+        plan: &CanaryPlan,
+        script: Vec<ArmHealth>,
+    ) -> (Result<(), AnalysisFailure>, Vec<DeployEvent>) {
+        let arm = ScriptedArm {
+            answers: Mutex::new(script),
+        };
         let (events, mut receiver) = mpsc::channel(1024);
-        let result = StepRunner { plan, arm: &arm, events: &events }.run(0, &mut Analysis::new(&plan.checks)).await;
+        let result = StepRunner {
+            plan,
+            arm: &arm,
+            events: &events,
+        }
+        .run(0, &mut Analysis::new(&plan.checks))
+        .await;
         drop(events);
         let mut seen = Vec::new();
         while let Some(event) = receiver.recv().await {
@@ -123,8 +165,17 @@ mod tests {
     async fn passes_after_the_pause_once_every_check_passes() {
         let (result, events) = run(&plan(0), vec![health(1, 0), health(2, 0)]).await;
         assert_eq!(result, Ok(()));
-        assert!(matches!(events.first(), Some(DeployEvent::Measured { phase: MeasurementPhase::NoData, .. })));
-        assert!(matches!(events.last(), Some(DeployEvent::StepPassed { step: 0 })));
+        assert!(matches!(
+            events.first(),
+            Some(DeployEvent::Measured {
+                phase: MeasurementPhase::NoData,
+                ..
+            })
+        ));
+        assert!(matches!(
+            events.last(),
+            Some(DeployEvent::StepPassed { step: 0 })
+        ));
     }
 
     #[tokio::test]
@@ -132,7 +183,11 @@ mod tests {
         let (result, _) = run(&plan(0), vec![health(1, 1)]).await;
         let failure = result.unwrap_err();
         assert_eq!(failure.check, "health");
-        assert!(failure.detail.contains("unhealthy container"), "{}", failure.detail);
+        assert!(
+            failure.detail.contains("unhealthy container"),
+            "{}",
+            failure.detail
+        );
     }
 
     #[tokio::test]
@@ -145,6 +200,12 @@ mod tests {
     async fn no_data_past_the_timeout_fails_with_the_last_word() {
         let (result, _) = run(&plan(0), vec![health(1, 0)]).await;
         let failure = result.unwrap_err();
-        assert!(failure.detail.starts_with("not passing 50ms after the pause (last: 1 of 2 replicas running"), "{}", failure.detail);
+        assert!(
+            failure
+                .detail
+                .starts_with("not passing 50ms after the pause (last: 1 of 2 replicas running"),
+            "{}",
+            failure.detail
+        );
     }
 }

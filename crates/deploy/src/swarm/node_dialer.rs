@@ -35,13 +35,17 @@ impl NodeDialer {
     pub async fn connect(&self, host: &str, port: u16) -> Result<TcpStream, String> {
         let address = resolve(host, port)?;
         match self {
-            NodeDialer::Direct => tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(address))
-                .await
-                .map_err(|_| format!("connecting to {address} timed out"))?
-                .map_err(|error| format!("cannot connect to {address}: {error}")),
+            NodeDialer::Direct => {
+                tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(address))
+                    .await
+                    .map_err(|_| format!("connecting to {address} timed out"))?
+                    .map_err(|error| format!("cannot connect to {address}: {error}"))
+            }
             NodeDialer::Netns(path) => {
                 let stream = connect_in_netns(path.clone(), address).await?;
-                stream.set_nonblocking(true).map_err(|error| error.to_string())?;
+                stream
+                    .set_nonblocking(true)
+                    .map_err(|error| error.to_string())?;
                 TcpStream::from_std(stream).map_err(|error| error.to_string())
             }
         }
@@ -65,17 +69,26 @@ async fn connect_in_netns(path: PathBuf, address: SocketAddr) -> Result<StdTcpSt
             let _ = sender.send(enter_and_connect(&path, address));
         })
         .map_err(|error| format!("cannot start a thread to dial {address}: {error}"))?;
-    receiver.await.map_err(|_| format!("the thread dialing {address} died"))?
+    receiver
+        .await
+        .map_err(|_| format!("the thread dialing {address} died"))?
 }
 
 fn enter_and_connect(path: &std::path::Path, address: SocketAddr) -> Result<StdTcpStream, String> {
-    let namespace = std::fs::File::open(path).map_err(|error| format!("cannot open {}: {error}", path.display()))?;
+    let namespace = std::fs::File::open(path)
+        .map_err(|error| format!("cannot open {}: {error}", path.display()))?;
     rustix::thread::move_into_link_name_space(
         std::os::fd::AsFd::as_fd(&namespace),
         Some(rustix::thread::LinkNameSpaceType::Network),
     )
-    .map_err(|error| format!("cannot enter the network namespace {}: {error}", path.display()))?;
-    StdTcpStream::connect_timeout(&address, CONNECT_TIMEOUT).map_err(|error| format!("cannot connect to {address}: {error}"))
+    .map_err(|error| {
+        format!(
+            "cannot enter the network namespace {}: {error}",
+            path.display()
+        )
+    })?;
+    StdTcpStream::connect_timeout(&address, CONNECT_TIMEOUT)
+        .map_err(|error| format!("cannot connect to {address}: {error}"))
 }
 
 #[cfg(test)]
@@ -88,7 +101,10 @@ mod tests {
         let port = listener.local_addr().unwrap().port();
         assert!(NodeDialer::Direct.connect("127.0.0.1", port).await.is_ok());
         drop(listener);
-        let error = NodeDialer::Direct.connect("127.0.0.1", port).await.unwrap_err();
+        let error = NodeDialer::Direct
+            .connect("127.0.0.1", port)
+            .await
+            .unwrap_err();
         assert!(error.contains("cannot connect to 127.0.0.1:"), "{error}");
     }
 

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use base64::Engine as _;
 use bollard::models::{
-    ConfigSpec, SecretSpec, TaskSpecContainerSpecConfigs, TaskSpecContainerSpecFile, TaskSpecContainerSpecFile1,
-    TaskSpecContainerSpecSecrets,
+    ConfigSpec, SecretSpec, TaskSpecContainerSpecConfigs, TaskSpecContainerSpecFile,
+    TaskSpecContainerSpecFile1, TaskSpecContainerSpecSecrets,
 };
 use sha2::{Digest, Sha256};
 
@@ -34,15 +34,32 @@ impl ReleaseObjects {
         release: &Release,
         values: &BTreeMap<String, SecretValue>,
     ) -> Result<Self, DeployError> {
-        let labels = HashMap::from([(TARGET_LABEL.to_owned(), target.to_owned()), ("gantry.service".to_owned(), release.service.clone())]);
+        let labels = HashMap::from([
+            (TARGET_LABEL.to_owned(), target.to_owned()),
+            ("gantry.service".to_owned(), release.service.clone()),
+        ]);
         let mut objects = Self::default();
         for file in &release.config.files {
-            let name = object_name(&release.service, "file", &format!("{}\0{}", file.target, file.content));
+            let name = object_name(
+                &release.service,
+                "file",
+                &format!("{}\0{}", file.target, file.content),
+            );
             let data = base64::engine::general_purpose::STANDARD.encode(&file.content);
-            let spec = ConfigSpec { name: Some(name.clone()), labels: Some(labels.clone()), data: Some(data), ..Default::default() };
+            let spec = ConfigSpec {
+                name: Some(name.clone()),
+                labels: Some(labels.clone()),
+                data: Some(data),
+                ..Default::default()
+            };
             let id = client.ensure_config(spec).await?;
             objects.configs.push(TaskSpecContainerSpecConfigs {
-                file: Some(TaskSpecContainerSpecFile1 { name: Some(file.target.clone()), uid: Some("0".into()), gid: Some("0".into()), mode: Some(0o444) }),
+                file: Some(TaskSpecContainerSpecFile1 {
+                    name: Some(file.target.clone()),
+                    uid: Some("0".into()),
+                    gid: Some("0".into()),
+                    mode: Some(0o444),
+                }),
                 config_id: Some(id),
                 config_name: Some(name),
                 ..Default::default()
@@ -53,14 +70,26 @@ impl ReleaseObjects {
             let id = match client.secret_id(&name).await? {
                 Some(id) => id,
                 None => {
-                    let value = values.get(&secret.name).ok_or_else(|| missing_secret(release, &secret.name))?;
+                    let value = values
+                        .get(&secret.name)
+                        .ok_or_else(|| missing_secret(release, &secret.name))?;
                     let data = base64::engine::general_purpose::STANDARD.encode(&value.0);
-                    let spec = SecretSpec { name: Some(name.clone()), labels: Some(labels.clone()), data: Some(data), ..Default::default() };
+                    let spec = SecretSpec {
+                        name: Some(name.clone()),
+                        labels: Some(labels.clone()),
+                        data: Some(data),
+                        ..Default::default()
+                    };
                     client.create_secret(spec).await?
                 }
             };
             objects.secrets.push(TaskSpecContainerSpecSecrets {
-                file: Some(TaskSpecContainerSpecFile { name: Some(secret.target.clone()), uid: Some("0".into()), gid: Some("0".into()), mode: Some(0o400) }),
+                file: Some(TaskSpecContainerSpecFile {
+                    name: Some(secret.target.clone()),
+                    uid: Some("0".into()),
+                    gid: Some("0".into()),
+                    mode: Some(0o400),
+                }),
                 secret_id: Some(id),
                 secret_name: Some(name),
             });

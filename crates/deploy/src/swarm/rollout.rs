@@ -13,8 +13,13 @@ use tokio::time::Instant;
 use bollard::models::Service;
 
 use crate::canary::{Analysis, AnalysisFailure, StepRunner};
-use crate::swarm::{ReleaseObjects, Role, ServiceBlueprint, ServiceShape, ServiceWatch, SwarmArm, SwarmClient, SwarmSettings, UpdateEnd};
-use crate::{CanaryPlan, DeployError, DeployEvent, DeployRequest, Release, ReleaseState, Timestamp};
+use crate::swarm::{
+    ReleaseObjects, Role, ServiceBlueprint, ServiceShape, ServiceWatch, SwarmArm, SwarmClient,
+    SwarmSettings, UpdateEnd,
+};
+use crate::{
+    CanaryPlan, DeployError, DeployEvent, DeployRequest, Release, ReleaseState, Timestamp,
+};
 
 /// How a rollout ended: the release's state and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,11 +55,21 @@ impl Rollout<'_> {
     }
 
     fn blueprint(&self, role: Role, replicas: u32) -> ServiceBlueprint<'_> {
-        ServiceBlueprint { settings: self.settings, release: self.release, role, replicas, publish: self.request.publish, objects: self.objects }
+        ServiceBlueprint {
+            settings: self.settings,
+            release: self.release,
+            role,
+            replicas,
+            publish: self.request.publish,
+            objects: self.objects,
+        }
     }
 
     fn watch(&self) -> ServiceWatch<'_> {
-        ServiceWatch { client: self.client, timeout: self.settings.converge_timeout }
+        ServiceWatch {
+            client: self.client,
+            timeout: self.settings.converge_timeout,
+        }
     }
 
     async fn send(&self, event: DeployEvent) {
@@ -64,29 +79,48 @@ impl Rollout<'_> {
     /// A canary left by an interrupted deploy is aborted: stable serves on.
     async fn remove_leftover_canary(&self) -> Result<(), DeployError> {
         if self.retire_canary().await? {
-            let message = format!("removed {}-canary, left by an interrupted deploy", self.release.service);
+            let message = format!(
+                "removed {}-canary, left by an interrupted deploy",
+                self.release.service
+            );
             self.send(DeployEvent::Note { message }).await;
         }
         Ok(())
     }
 
     async fn retire_canary(&self) -> Result<bool, DeployError> {
-        retire_canary(self.client, &self.watch(), &self.settings.name, &self.release.service).await
+        retire_canary(
+            self.client,
+            &self.watch(),
+            &self.settings.name,
+            &self.release.service,
+        )
+        .await
     }
-
 
     /// The first release of a service: nothing to compare with or go back to.
     async fn create_stable(&self) -> Result<Ending, DeployError> {
         let replicas = self.request.replicas;
-        self.client.create_service(self.blueprint(Role::Stable, replicas).spec()).await?;
+        self.client
+            .create_service(self.blueprint(Role::Stable, replicas).spec())
+            .await?;
         match self.watch().running(&self.release.service, replicas).await {
             Ok(()) => {
-                self.send(DeployEvent::Promoted { release: self.release.number }).await;
-                Ok(Ending { state: ReleaseState::Live, reason: None })
+                self.send(DeployEvent::Promoted {
+                    release: self.release.number,
+                })
+                .await;
+                Ok(Ending {
+                    state: ReleaseState::Live,
+                    reason: None,
+                })
             }
             Err(error) => {
                 self.client.remove_service(&self.release.service).await?;
-                Ok(Ending { state: ReleaseState::Failed, reason: Some(error.to_string()) })
+                Ok(Ending {
+                    state: ReleaseState::Failed,
+                    reason: Some(error.to_string()),
+                })
             }
         }
     }
@@ -104,10 +138,20 @@ impl Rollout<'_> {
         let mut analysis = Analysis::new(&plan.checks);
         for (step, share) in plan.steps.iter().enumerate() {
             let replicas = share.replicas(total);
-            self.send(DeployEvent::StepStarted { step, percent: share.percent, replicas, total }).await;
+            self.send(DeployEvent::StepStarted {
+                step,
+                percent: share.percent,
+                replicas,
+                total,
+            })
+            .await;
             self.scale_canary(replicas).await?;
             arm.desired = replicas;
-            let runner = StepRunner { plan, arm: &arm, events: self.events };
+            let runner = StepRunner {
+                plan,
+                arm: &arm,
+                events: self.events,
+            };
             if let Err(failure) = runner.run(step, &mut analysis).await {
                 self.send(DeployEvent::AnalysisFailed {
                     step,
@@ -124,37 +168,72 @@ impl Rollout<'_> {
 
     async fn scale_canary(&self, replicas: u32) -> Result<(), DeployError> {
         let spec = self.blueprint(Role::Canary, replicas).spec();
-        match self.client.service(&Role::Canary.service_name(&self.release.service)).await? {
+        match self
+            .client
+            .service(&Role::Canary.service_name(&self.release.service))
+            .await?
+        {
             Some(existing) => self.client.update_service(&existing, spec).await,
             None => self.client.create_service(spec).await,
         }
     }
 
     /// Removes the canary; stable was never changed, so it serves as before.
-    async fn abort(&self, stable: &Service, failure: AnalysisFailure) -> Result<Ending, DeployError> {
+    async fn abort(
+        &self,
+        stable: &Service,
+        failure: AnalysisFailure,
+    ) -> Result<Ending, DeployError> {
         let started = Instant::now();
         let reason = format!("check {} failed: {}", failure.check, failure.detail);
         let to = ServiceShape::of(stable).release.unwrap_or_default();
-        self.send(DeployEvent::RollbackStarted { from: self.release.number, to, reason: reason.clone() }).await;
+        self.send(DeployEvent::RollbackStarted {
+            from: self.release.number,
+            to,
+            reason: reason.clone(),
+        })
+        .await;
         self.retire_canary().await?;
         let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        self.send(DeployEvent::RollbackFinished { to, millis }).await;
-        Ok(Ending { state: ReleaseState::RolledBack, reason: Some(reason) })
+        self.send(DeployEvent::RollbackFinished { to, millis })
+            .await;
+        Ok(Ending {
+            state: ReleaseState::RolledBack,
+            reason: Some(reason),
+        })
     }
 
     /// Gives the stable service the new release (swarm's rolling update, rolled back by swarm
     /// if a new task fails within the monitor), then removes the canary.
     async fn promote(&self, stable: &Service) -> Result<Ending, DeployError> {
-        let ended = update_stable(self.client, &self.watch(), stable, self.blueprint(Role::Stable, self.request.replicas)).await?;
+        let ended = update_stable(
+            self.client,
+            &self.watch(),
+            stable,
+            self.blueprint(Role::Stable, self.request.replicas),
+        )
+        .await?;
         self.retire_canary().await?;
         match ended {
             UpdateEnd::Completed => {
-                self.send(DeployEvent::Promoted { release: self.release.number }).await;
-                Ok(Ending { state: ReleaseState::Live, reason: None })
+                self.send(DeployEvent::Promoted {
+                    release: self.release.number,
+                })
+                .await;
+                Ok(Ending {
+                    state: ReleaseState::Live,
+                    reason: None,
+                })
             }
             UpdateEnd::RolledBack(message) => {
-                let reason = format!("swarm rolled the update of {} back: {message}", self.release.service);
-                Ok(Ending { state: ReleaseState::RolledBack, reason: Some(reason) })
+                let reason = format!(
+                    "swarm rolled the update of {} back: {message}",
+                    self.release.service
+                );
+                Ok(Ending {
+                    state: ReleaseState::RolledBack,
+                    reason: Some(reason),
+                })
             }
         }
     }
@@ -169,7 +248,9 @@ pub async fn retire_canary(
     service: &str,
 ) -> Result<bool, DeployError> {
     let canary = Role::Canary.service_name(service);
-    let Some(existing) = client.service(&canary).await? else { return Ok(false) };
+    let Some(existing) = client.service(&canary).await? else {
+        return Ok(false);
+    };
     ServiceShape::of(&existing).owned_by(target, &canary)?;
     client.scale(&existing, 0).await?;
     watch.gone(&canary).await?;
@@ -190,6 +271,7 @@ pub async fn update_stable(
         task.force_update = Some(ServiceShape::of(current).force_update + 1);
     }
     client.update_service(current, spec).await?;
-    watch.update(&Role::Stable.service_name(&blueprint.release.service)).await
+    watch
+        .update(&Role::Stable.service_name(&blueprint.release.service))
+        .await
 }
-

@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use bollard::models::{
-    EndpointPortConfig, EndpointPortConfigPublishModeEnum, EndpointSpec, EndpointSpecModeEnum, NetworkAttachmentConfig,
-    ServiceSpec, ServiceSpecMode, ServiceSpecModeReplicated, ServiceSpecRollbackConfig, ServiceSpecUpdateConfig,
-    ServiceSpecUpdateConfigFailureActionEnum, ServiceSpecUpdateConfigOrderEnum, TaskSpec, TaskSpecContainerSpec,
-    TaskSpecPlacement,
+    EndpointPortConfig, EndpointPortConfigPublishModeEnum, EndpointSpec, EndpointSpecModeEnum,
+    NetworkAttachmentConfig, ServiceSpec, ServiceSpecMode, ServiceSpecModeReplicated,
+    ServiceSpecRollbackConfig, ServiceSpecUpdateConfig, ServiceSpecUpdateConfigFailureActionEnum,
+    ServiceSpecUpdateConfigOrderEnum, TaskSpec, TaskSpecContainerSpec, TaskSpecPlacement,
 };
 
 use crate::swarm::{ReleaseObjects, SwarmSettings};
@@ -78,11 +78,16 @@ impl ServiceBlueprint<'_> {
             labels: Some(self.labels()),
             task_template: Some(self.task_template()),
             mode: Some(ServiceSpecMode {
-                replicated: Some(ServiceSpecModeReplicated { replicas: Some(i64::from(self.replicas)) }),
+                replicated: Some(ServiceSpecModeReplicated {
+                    replicas: Some(i64::from(self.replicas)),
+                }),
                 ..Default::default()
             }),
             update_config: Some(self.update_config()),
-            rollback_config: Some(ServiceSpecRollbackConfig { parallelism: Some(0), ..Default::default() }),
+            rollback_config: Some(ServiceSpecRollbackConfig {
+                parallelism: Some(0),
+                ..Default::default()
+            }),
             networks: self.settings.network.as_ref().map(|network| {
                 vec![NetworkAttachmentConfig {
                     target: Some(network.clone()),
@@ -99,12 +104,21 @@ impl ServiceBlueprint<'_> {
             (TARGET_LABEL.to_owned(), self.settings.name.clone()),
             (RELEASE_LABEL.to_owned(), self.release.number.to_string()),
             (ROLE_LABEL.to_owned(), self.role.label().to_owned()),
-            ("gantry.config-version".to_owned(), self.release.config_version.clone()),
+            (
+                "gantry.config-version".to_owned(),
+                self.release.config_version.clone(),
+            ),
         ])
     }
 
     fn task_template(&self) -> TaskSpec {
-        let env = self.release.config.env.iter().map(|(key, value)| format!("{key}={value}")).collect();
+        let env = self
+            .release
+            .config
+            .env
+            .iter()
+            .map(|(key, value)| format!("{key}={value}"))
+            .collect();
         TaskSpec {
             container_spec: Some(TaskSpecContainerSpec {
                 image: Some(self.release.image.pinned()),
@@ -114,7 +128,10 @@ impl ServiceBlueprint<'_> {
                 stop_grace_period: self.settings.stop_grace_period.map(nanos),
                 ..Default::default()
             }),
-            placement: self.publish.map(|_| TaskSpecPlacement { max_replicas: Some(1), ..Default::default() }),
+            placement: self.publish.map(|_| TaskSpecPlacement {
+                max_replicas: Some(1),
+                ..Default::default()
+            }),
             ..Default::default()
         }
     }
@@ -141,7 +158,10 @@ impl ServiceBlueprint<'_> {
                 ..Default::default()
             }]
         });
-        EndpointSpec { mode: Some(EndpointSpecModeEnum::DNSRR), ports }
+        EndpointSpec {
+            mode: Some(EndpointSpecModeEnum::DNSRR),
+            ports,
+        }
     }
 }
 
@@ -158,7 +178,12 @@ mod tests {
     fn release() -> Release {
         let mut config = ReleaseConfig::default();
         config.env.insert("GREETING".into(), "hi".into());
-        Release::new("web", 7, ImageRef::new("reg/web:2").with_digest("sha256:abc"), config)
+        Release::new(
+            "web",
+            7,
+            ImageRef::new("reg/web:2").with_digest("sha256:abc"),
+            config,
+        )
     }
 
     fn spec(role: Role) -> ServiceSpec {
@@ -167,22 +192,40 @@ mod tests {
         settings.stop_grace_period = Some(Duration::from_secs(1));
         let release = release();
         let objects = ReleaseObjects::default();
-        let publish = Some(PublishedPort { container: 8080, host: 18080 });
-        ServiceBlueprint { settings: &settings, release: &release, role, replicas: 2, publish, objects: &objects }.spec()
+        let publish = Some(PublishedPort {
+            container: 8080,
+            host: 18080,
+        });
+        ServiceBlueprint {
+            settings: &settings,
+            release: &release,
+            role,
+            replicas: 2,
+            publish,
+            objects: &objects,
+        }
+        .spec()
     }
 
     #[test]
     fn stable_runs_the_pinned_image_with_host_ports_and_dns_round_robin() {
         let spec = spec(Role::Stable);
         assert_eq!(spec.name.as_deref(), Some("web"));
-        let container = spec.task_template.as_ref().and_then(|task| task.container_spec.clone()).unwrap_or_default();
+        let container = spec
+            .task_template
+            .as_ref()
+            .and_then(|task| task.container_spec.clone())
+            .unwrap_or_default();
         assert_eq!(container.image.as_deref(), Some("reg/web:2@sha256:abc"));
         assert_eq!(container.env, Some(vec!["GREETING=hi".to_owned()]));
         assert_eq!(container.stop_grace_period, Some(1_000_000_000));
         let endpoint = spec.endpoint_spec.unwrap_or_default();
         assert_eq!(endpoint.mode, Some(EndpointSpecModeEnum::DNSRR));
         let port = endpoint.ports.unwrap_or_default().remove(0);
-        assert_eq!((port.published_port, port.publish_mode), (Some(18080), Some(EndpointPortConfigPublishModeEnum::HOST)));
+        assert_eq!(
+            (port.published_port, port.publish_mode),
+            (Some(18080), Some(EndpointPortConfigPublishModeEnum::HOST))
+        );
         let labels = spec.labels.unwrap_or_default();
         assert_eq!(labels.get(RELEASE_LABEL).map(String::as_str), Some("7"));
         assert_eq!(labels.get(TARGET_LABEL).map(String::as_str), Some("prod"));
@@ -194,7 +237,11 @@ mod tests {
         assert_eq!(spec.name.as_deref(), Some("web-canary"));
         let network = spec.networks.unwrap_or_default().remove(0);
         assert_eq!(network.aliases, Some(vec!["web".to_owned()]));
-        let port = spec.endpoint_spec.and_then(|endpoint| endpoint.ports).unwrap_or_default().remove(0);
+        let port = spec
+            .endpoint_spec
+            .and_then(|endpoint| endpoint.ports)
+            .unwrap_or_default()
+            .remove(0);
         assert_eq!(port.published_port, Some(18081));
     }
 }

@@ -23,11 +23,26 @@ pub struct ServiceShape {
 
 impl ServiceShape {
     pub fn of(service: &Service) -> Self {
-        let Some(spec) = service.spec.as_ref() else { return Self::default() };
-        let label = |name: &str| spec.labels.as_ref().and_then(|labels| labels.get(name)).cloned();
+        let Some(spec) = service.spec.as_ref() else {
+            return Self::default();
+        };
+        let label = |name: &str| {
+            spec.labels
+                .as_ref()
+                .and_then(|labels| labels.get(name))
+                .cloned()
+        };
         let release = label(RELEASE_LABEL).and_then(|n| n.parse().ok());
-        let replicas = spec.mode.as_ref().and_then(|mode| mode.replicated.as_ref()).and_then(|r| r.replicas);
-        let port = spec.endpoint_spec.as_ref().and_then(|endpoint| endpoint.ports.as_ref()).and_then(|ports| ports.first());
+        let replicas = spec
+            .mode
+            .as_ref()
+            .and_then(|mode| mode.replicated.as_ref())
+            .and_then(|r| r.replicas);
+        let port = spec
+            .endpoint_spec
+            .as_ref()
+            .and_then(|endpoint| endpoint.ports.as_ref())
+            .and_then(|ports| ports.first());
         let publish = port.and_then(|port| {
             Some(PublishedPort {
                 container: u16::try_from(port.target_port?).ok()?,
@@ -39,7 +54,11 @@ impl ServiceShape {
             release,
             replicas: replicas.and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
             publish,
-            force_update: spec.task_template.as_ref().and_then(|task| task.force_update).unwrap_or(0),
+            force_update: spec
+                .task_template
+                .as_ref()
+                .and_then(|task| task.force_update)
+                .unwrap_or(0),
         }
     }
 }
@@ -51,7 +70,10 @@ impl ServiceShape {
         if self.target.as_deref() == Some(target) {
             return Ok(());
         }
-        let owner = self.target.as_deref().map_or_else(|| "not by gantry".to_owned(), |other| format!("for target {other}"));
+        let owner = self.target.as_deref().map_or_else(
+            || "not by gantry".to_owned(),
+            |other| format!("for target {other}"),
+        );
         Err(DeployError::Invalid(format!(
             "the swarm service {service} was created {owner}, not for target {target}; gantry leaves it alone"
         )))
@@ -67,8 +89,17 @@ mod tests {
     use super::*;
 
     fn service(labels: &[(&str, &str)]) -> Service {
-        let labels: HashMap<String, String> = labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-        Service { spec: Some(ServiceSpec { labels: Some(labels), ..Default::default() }), ..Default::default() }
+        let labels: HashMap<String, String> = labels
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Service {
+            spec: Some(ServiceSpec {
+                labels: Some(labels),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -77,8 +108,14 @@ mod tests {
         assert_eq!(ours.release, Some(4));
         assert!(ours.owned_by("prod", "web").is_ok());
         let error = ours.owned_by("staging", "web").unwrap_err().to_string();
-        assert!(error.contains("created for target prod, not for target staging"), "{error}");
-        let foreign = ServiceShape::of(&service(&[])).owned_by("prod", "web").unwrap_err().to_string();
+        assert!(
+            error.contains("created for target prod, not for target staging"),
+            "{error}"
+        );
+        let foreign = ServiceShape::of(&service(&[]))
+            .owned_by("prod", "web")
+            .unwrap_err()
+            .to_string();
         assert!(foreign.contains("created not by gantry"), "{foreign}");
     }
 }

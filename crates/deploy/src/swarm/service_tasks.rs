@@ -46,7 +46,11 @@ impl ServiceTasks {
             .filter_map(|task| {
                 let host = node_addresses.get(task.node_id.as_deref()?)?.clone();
                 let port = published_port(task)?;
-                Some(ReplicaEndpoint { replica: task.id.clone()?, host, port })
+                Some(ReplicaEndpoint {
+                    replica: task.id.clone()?,
+                    host,
+                    port,
+                })
             })
             .collect()
     }
@@ -73,7 +77,14 @@ fn has_failed(task: &Task) -> bool {
 fn has_ended(task: &Task) -> bool {
     matches!(
         state(task),
-        Some(TaskState::COMPLETE | TaskState::SHUTDOWN | TaskState::FAILED | TaskState::REJECTED | TaskState::ORPHANED | TaskState::REMOVE)
+        Some(
+            TaskState::COMPLETE
+                | TaskState::SHUTDOWN
+                | TaskState::FAILED
+                | TaskState::REJECTED
+                | TaskState::ORPHANED
+                | TaskState::REMOVE
+        )
     )
 }
 
@@ -104,7 +115,10 @@ mod tests {
                 state: Some(state),
                 err: err.map(str::to_owned),
                 port_status: Some(PortStatus {
-                    ports: Some(vec![EndpointPortConfig { published_port: Some(18081), ..Default::default() }]),
+                    ports: Some(vec![EndpointPortConfig {
+                        published_port: Some(18081),
+                        ..Default::default()
+                    }]),
                 }),
                 ..Default::default()
             }),
@@ -117,14 +131,29 @@ mod tests {
         let tasks = ServiceTasks::new(vec![
             task("a", TaskState::RUNNING, TaskState::RUNNING, None),
             task("b", TaskState::STARTING, TaskState::RUNNING, None),
-            task("c", TaskState::FAILED, TaskState::SHUTDOWN, Some("task: non-zero exit (137): dockerexec: unhealthy container")),
+            task(
+                "c",
+                TaskState::FAILED,
+                TaskState::SHUTDOWN,
+                Some("task: non-zero exit (137): dockerexec: unhealthy container"),
+            ),
             task("d", TaskState::RUNNING, TaskState::SHUTDOWN, None),
         ]);
         assert_eq!(tasks.running(), 1);
         assert_eq!(tasks.live(), 3);
-        assert_eq!(tasks.failures(), ["task: non-zero exit (137): dockerexec: unhealthy container"]);
+        assert_eq!(
+            tasks.failures(),
+            ["task: non-zero exit (137): dockerexec: unhealthy container"]
+        );
         let nodes = HashMap::from([("node-1".to_owned(), "198.51.100.11".to_owned())]);
         let endpoints = tasks.endpoints(&nodes);
-        assert_eq!(endpoints, [ReplicaEndpoint { replica: "a".into(), host: "198.51.100.11".into(), port: 18081 }]);
+        assert_eq!(
+            endpoints,
+            [ReplicaEndpoint {
+                replica: "a".into(),
+                host: "198.51.100.11".into(),
+                port: 18081
+            }]
+        );
     }
 }

@@ -38,8 +38,15 @@ impl ServiceWatch<'_> {
                 return Ok(());
             }
             if Instant::now() >= deadline {
-                let last = tasks.failures().into_iter().next().map(|failure| format!(" (last failure: {failure})"));
-                return Err(self.timed_out(format!("{desired} running tasks of {service}{}", last.unwrap_or_default())));
+                let last = tasks
+                    .failures()
+                    .into_iter()
+                    .next()
+                    .map(|failure| format!(" (last failure: {failure})"));
+                return Err(self.timed_out(format!(
+                    "{desired} running tasks of {service}{}",
+                    last.unwrap_or_default()
+                )));
             }
             tokio::time::sleep(POLL).await;
         }
@@ -61,8 +68,15 @@ impl ServiceWatch<'_> {
     pub async fn update(&self, service: &str) -> Result<UpdateEnd, DeployError> {
         let deadline = Instant::now() + self.timeout;
         loop {
-            let status = self.client.service(service).await?.and_then(|service| service.update_status);
-            let message = status.as_ref().and_then(|status| status.message.clone()).unwrap_or_default();
+            let status = self
+                .client
+                .service(service)
+                .await?
+                .and_then(|service| service.update_status);
+            let message = status
+                .as_ref()
+                .and_then(|status| status.message.clone())
+                .unwrap_or_default();
             match status.and_then(|status| status.state) {
                 Some(ServiceUpdateStatusStateEnum::COMPLETED) => return Ok(UpdateEnd::Completed),
                 Some(
@@ -70,13 +84,18 @@ impl ServiceWatch<'_> {
                     | ServiceUpdateStatusStateEnum::PAUSED
                     | ServiceUpdateStatusStateEnum::ROLLBACK_PAUSED,
                 ) => return Ok(UpdateEnd::RolledBack(message)),
-                _ if Instant::now() >= deadline => return Err(self.timed_out(format!("the update of {service}"))),
+                _ if Instant::now() >= deadline => {
+                    return Err(self.timed_out(format!("the update of {service}")));
+                }
                 _ => tokio::time::sleep(POLL).await,
             }
         }
     }
 
     fn timed_out(&self, what: String) -> DeployError {
-        DeployError::Timeout { what, seconds: self.timeout.as_secs() }
+        DeployError::Timeout {
+            what,
+            seconds: self.timeout.as_secs(),
+        }
     }
 }

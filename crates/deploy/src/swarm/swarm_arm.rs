@@ -45,11 +45,14 @@ impl CanaryArm for SwarmArm<'_> {
 
     fn connect<'a>(&'a self, endpoint: &'a ReplicaEndpoint) -> DeployFuture<'a, TcpStream> {
         Box::pin(async move {
-            self.dialer.connect(&endpoint.host, endpoint.port).await.map_err(|reason| DeployError::Unreachable {
-                target: self.service.clone(),
-                endpoint: endpoint.authority(),
-                reason,
-            })
+            self.dialer
+                .connect(&endpoint.host, endpoint.port)
+                .await
+                .map_err(|reason| DeployError::Unreachable {
+                    target: self.service.clone(),
+                    endpoint: endpoint.authority(),
+                    reason,
+                })
         })
     }
 }

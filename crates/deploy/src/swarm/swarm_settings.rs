@@ -37,7 +37,11 @@ impl SwarmSettings {
     /// Settings for the manager at `endpoint` with history under `state_dir`: no network,
     /// direct probes, a 5 s update monitor, swarm's stop grace period and a 120 s convergence
     /// limit.
-    pub fn new(name: impl Into<String>, endpoint: impl Into<String>, state_dir: impl Into<PathBuf>) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        endpoint: impl Into<String>,
+        state_dir: impl Into<PathBuf>,
+    ) -> Self {
         Self {
             name: name.into(),
             endpoint: endpoint.into(),

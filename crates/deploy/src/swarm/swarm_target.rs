@@ -7,10 +7,13 @@
 use tokio::sync::mpsc;
 
 use crate::manual_rollback::ManualRollback;
-use crate::swarm::{ReleaseObjects, Role, Rollout, retire_canary, ServiceBlueprint, ServiceShape, ServiceTasks, ServiceWatch, SwarmClient, SwarmSettings, UpdateEnd, update_stable};
+use crate::swarm::{
+    ReleaseObjects, Role, Rollout, ServiceBlueprint, ServiceShape, ServiceTasks, ServiceWatch,
+    SwarmClient, SwarmSettings, UpdateEnd, retire_canary, update_stable,
+};
 use crate::{
-    DeployError, DeployEvent, DeployFuture, DeployOutcome, DeployRequest, DeployTarget, Release, ReleaseHistory,
-    ReleaseNumber, ReleaseRecord, ReleaseState, ServiceStatus, Timestamp,
+    DeployError, DeployEvent, DeployFuture, DeployOutcome, DeployRequest, DeployTarget, Release,
+    ReleaseHistory, ReleaseNumber, ReleaseRecord, ReleaseState, ServiceStatus, Timestamp,
 };
 
 /// A swarm, reached through one of its managers.
@@ -37,10 +40,17 @@ impl SwarmTarget {
     }
 
     fn watch<'a>(&self, client: &'a SwarmClient) -> ServiceWatch<'a> {
-        ServiceWatch { client, timeout: self.settings.converge_timeout }
+        ServiceWatch {
+            client,
+            timeout: self.settings.converge_timeout,
+        }
     }
 
-    async fn deploy_release(&self, request: &DeployRequest, events: mpsc::Sender<DeployEvent>) -> Result<DeployOutcome, DeployError> {
+    async fn deploy_release(
+        &self,
+        request: &DeployRequest,
+        events: mpsc::Sender<DeployEvent>,
+    ) -> Result<DeployOutcome, DeployError> {
         validate(request)?;
         let client = self.connect().await?;
         let mut history = self.history()?;
@@ -49,8 +59,19 @@ impl SwarmTarget {
             None => client.resolve_digest(&request.image.reference).await?,
         };
         let image = request.image.clone().with_digest(digest);
-        let release = Release::new(&request.service, history.next_number(&request.service), image, request.config.clone());
-        let objects = ReleaseObjects::ensure(&client, &self.settings.name, &release, &request.secret_values).await?;
+        let release = Release::new(
+            &request.service,
+            history.next_number(&request.service),
+            image,
+            request.config.clone(),
+        );
+        let objects = ReleaseObjects::ensure(
+            &client,
+            &self.settings.name,
+            &release,
+            &request.secret_values,
+        )
+        .await?;
         history.start(release.clone());
         history.save()?;
         let _ = events
@@ -62,7 +83,14 @@ impl SwarmTarget {
                 at: Timestamp::now_utc(),
             })
             .await;
-        let rollout = Rollout { client: &client, settings: &self.settings, request, release: &release, objects: &objects, events: &events };
+        let rollout = Rollout {
+            client: &client,
+            settings: &self.settings,
+            request,
+            release: &release,
+            objects: &objects,
+            events: &events,
+        };
         let ending = rollout.run().await;
         let (state, reason) = match &ending {
             Ok(ending) => (ending.state, ending.reason.clone()),
@@ -71,7 +99,11 @@ impl SwarmTarget {
         history.finish(&release.service, release.number, state, reason.clone());
         history.save()?;
         ending?;
-        Ok(DeployOutcome { release, state, reason })
+        Ok(DeployOutcome {
+            release,
+            state,
+            reason,
+        })
     }
 
     async fn rollback_release(
@@ -82,12 +114,18 @@ impl SwarmTarget {
     ) -> Result<DeployOutcome, DeployError> {
         let client = self.connect().await?;
         let mut history = self.history()?;
-        let stable = client.service(service).await?.ok_or_else(|| self.unknown(service))?;
+        let stable = client
+            .service(service)
+            .await?
+            .ok_or_else(|| self.unknown(service))?;
         let current = ServiceShape::of(&stable);
         current.owned_by(&self.settings.name, service)?;
-        let rollback = ManualRollback::plan(&history, service, to, self.unknown(service), &events).await?;
+        let rollback =
+            ManualRollback::plan(&history, service, to, self.unknown(service), &events).await?;
         let release = &rollback.release;
-        let objects = ReleaseObjects::ensure(&client, &self.settings.name, release, &Default::default()).await?;
+        let objects =
+            ReleaseObjects::ensure(&client, &self.settings.name, release, &Default::default())
+                .await?;
         let blueprint = ServiceBlueprint {
             settings: &self.settings,
             release,
@@ -99,19 +137,31 @@ impl SwarmTarget {
         let ended = update_stable(&client, &self.watch(&client), &stable, blueprint).await?;
         if let UpdateEnd::RolledBack(message) = ended {
             let what = format!("rollback of {service} to release {}", release.number);
-            return Err(DeployError::Engine { target: self.settings.name.clone(), operation: what, reason: message });
+            return Err(DeployError::Engine {
+                target: self.settings.name.clone(),
+                operation: what,
+                reason: message,
+            });
         }
         rollback.finish(&mut history, &events).await
     }
 
     async fn service_status(&self, service: &str) -> Result<ServiceStatus, DeployError> {
         let client = self.connect().await?;
-        let stable = client.service(service).await?.ok_or_else(|| self.unknown(service))?;
+        let stable = client
+            .service(service)
+            .await?
+            .ok_or_else(|| self.unknown(service))?;
         let shape = ServiceShape::of(&stable);
         let tasks = ServiceTasks::new(client.tasks(service).await?);
         let canary = Role::Canary.service_name(service);
         let canary_tasks = ServiceTasks::new(client.tasks(&canary).await?);
-        let mut notes: Vec<String> = tasks.failures().into_iter().take(3).map(|failure| format!("a task failed: {failure}")).collect();
+        let mut notes: Vec<String> = tasks
+            .failures()
+            .into_iter()
+            .take(3)
+            .map(|failure| format!("a task failed: {failure}"))
+            .collect();
         if let Some(update) = stable.update_status.and_then(|status| status.message) {
             notes.push(format!("last update: {update}"));
         }
@@ -131,7 +181,8 @@ impl SwarmTarget {
     /// as failed. Returns whether a canary was running.
     pub async fn abandon(&self, service: &str) -> Result<bool, DeployError> {
         let client = self.connect().await?;
-        let retired = retire_canary(&client, &self.watch(&client), &self.settings.name, service).await?;
+        let retired =
+            retire_canary(&client, &self.watch(&client), &self.settings.name, service).await?;
         let mut history = self.history()?;
         let unfinished: Vec<ReleaseNumber> = history
             .records(service)
@@ -140,30 +191,49 @@ impl SwarmTarget {
             .map(|record| record.release.number)
             .collect();
         for number in unfinished {
-            history.finish(service, number, ReleaseState::Failed, Some("the deploy was interrupted".into()));
+            history.finish(
+                service,
+                number,
+                ReleaseState::Failed,
+                Some("the deploy was interrupted".into()),
+            );
         }
         history.save()?;
         Ok(retired)
     }
 
     fn unknown(&self, service: &str) -> DeployError {
-        DeployError::UnknownService { target: self.settings.name.clone(), service: service.to_owned() }
+        DeployError::UnknownService {
+            target: self.settings.name.clone(),
+            service: service.to_owned(),
+        }
     }
 }
 
 fn validate(request: &DeployRequest) -> Result<(), DeployError> {
     if request.replicas == 0 {
-        return Err(DeployError::Invalid("a service needs at least one replica".into()));
+        return Err(DeployError::Invalid(
+            "a service needs at least one replica".into(),
+        ));
     }
     if let Some(plan) = &request.canary {
         plan.validate()?;
         if request.publish.is_none() && !plan.checks.is_empty() {
-            return Err(DeployError::Invalid("canary analysis needs a published port (--port) to reach the replicas".into()));
+            return Err(DeployError::Invalid(
+                "canary analysis needs a published port (--port) to reach the replicas".into(),
+            ));
         }
     }
-    let missing = request.config.secrets.iter().find(|secret| !request.secret_values.contains_key(&secret.name));
+    let missing = request
+        .config
+        .secrets
+        .iter()
+        .find(|secret| !request.secret_values.contains_key(&secret.name));
     if let Some(secret) = missing {
-        return Err(DeployError::Invalid(format!("secret {} has no value", secret.name)));
+        return Err(DeployError::Invalid(format!(
+            "secret {} has no value",
+            secret.name
+        )));
     }
     Ok(())
 }
@@ -173,7 +243,11 @@ impl DeployTarget for SwarmTarget {
         &self.settings.name
     }
 
-    fn deploy<'a>(&'a self, request: &'a DeployRequest, events: mpsc::Sender<DeployEvent>) -> DeployFuture<'a, DeployOutcome> {
+    fn deploy<'a>(
+        &'a self,
+        request: &'a DeployRequest,
+        events: mpsc::Sender<DeployEvent>,
+    ) -> DeployFuture<'a, DeployOutcome> {
         Box::pin(self.deploy_release(request, events))
     }
 

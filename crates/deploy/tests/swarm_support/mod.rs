@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 use gantry_backend_docker::DockerEngine;
-use gantry_deploy::swarm::{NodeDialer, SwarmSettings, SwarmTarget};
 use gantry_deploy::DeployEvent;
+use gantry_deploy::swarm::{NodeDialer, SwarmSettings, SwarmTarget};
 use gantry_engine::{BuildRequest, ImageBuilder};
 use tokio::sync::mpsc;
 
@@ -40,7 +40,8 @@ static TESTBED: Mutex<Weak<Testbed>> = Mutex::new(Weak::new());
 static IMAGES: OnceLock<Result<(), String>> = OnceLock::new();
 
 fn engine_required() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true") || std::env::var("GANTRY_REQUIRE_ENGINE").is_ok_and(|v| v == "1")
+    std::env::var("CI").is_ok_and(|v| v == "true")
+        || std::env::var("GANTRY_REQUIRE_ENGINE").is_ok_and(|v| v == "1")
 }
 
 fn unavailable<T>(what: &str) -> Option<T> {
@@ -56,11 +57,18 @@ fn script() -> PathBuf {
 }
 
 fn testbed(action: &str) -> Result<(), String> {
-    let output = Command::new("bash").arg(script()).arg(action).output().map_err(|e| e.to_string())?;
+    let output = Command::new("bash")
+        .arg(script())
+        .arg(action)
+        .output()
+        .map_err(|e| e.to_string())?;
     if output.status.success() {
         return Ok(());
     }
-    Err(format!("swarm-testbed.sh {action} failed: {}", String::from_utf8_lossy(&output.stderr).trim()))
+    Err(format!(
+        "swarm-testbed.sh {action} failed: {}",
+        String::from_utf8_lossy(&output.stderr).trim()
+    ))
 }
 
 impl Testbed {
@@ -74,7 +82,9 @@ impl Testbed {
     }
 
     fn shared() -> Option<Arc<Testbed>> {
-        let mut shared = TESTBED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut shared = TESTBED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(bed) = shared.upgrade() {
             return Some(bed);
         }
@@ -106,7 +116,11 @@ impl Testbed {
 /// Waits until no other process uses the testbed, then holds the lock.
 fn take_turn() -> std::io::Result<std::fs::File> {
     std::fs::create_dir_all("/run/lock")?;
-    let file = std::fs::File::options().create(true).truncate(false).write(true).open(LOCK_FILE)?;
+    let file = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(LOCK_FILE)?;
     file.lock()?;
     Ok(file)
 }
@@ -114,7 +128,9 @@ fn take_turn() -> std::io::Result<std::fs::File> {
 impl Drop for Testbed {
     fn drop(&mut self) {
         // Held so that a test acquiring the testbed now waits for `down`, then brings it up.
-        let _shared = TESTBED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _shared = TESTBED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Err(error) = testbed("down") {
             eprintln!("{error}");
         }
@@ -150,7 +166,11 @@ impl Image {
 
     fn dockerfile(self) -> String {
         let error_percent = if self == Image::Errors { 50 } else { 0 };
-        let remove_health = if self == Image::Unhealthy { "RUN rm /www/healthz\n" } else { "" };
+        let remove_health = if self == Image::Unhealthy {
+            "RUN rm /www/healthz\n"
+        } else {
+            ""
+        };
         format!(
             "FROM gantry.local/busybox:1\nCOPY www /www\n{remove_health}ENV ERROR_PERCENT={error_percent}\n\
              HEALTHCHECK --interval=1s --timeout=2s --start-period=1s --retries=2 \
@@ -190,13 +210,16 @@ fn write_file(dir: &Path, path: &str, text: &str, mode: u32) -> Result<(), Strin
     let path = dir.join(path);
     std::fs::create_dir_all(path.parent().unwrap_or(dir)).map_err(|e| e.to_string())?;
     std::fs::write(&path, text).map_err(|e| e.to_string())?;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).map_err(|e| e.to_string())
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))
+        .map_err(|e| e.to_string())
 }
 
 fn build_images() -> Result<(), String> {
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async {
-        let engine = DockerEngine::connect().await.map_err(|e| format!("no Docker engine: {e}"))?;
+        let engine = DockerEngine::connect()
+            .await
+            .map_err(|e| format!("no Docker engine: {e}"))?;
         for image in Image::ALL {
             build_and_push(&engine, image).await?;
         }
@@ -208,18 +231,33 @@ async fn build_and_push(engine: &DockerEngine, image: Image) -> Result<(), Strin
     let context = tempfile::tempdir().map_err(|e| e.to_string())?;
     let dir = context.path();
     write_file(dir, "www/healthz", "ok\n", 0o644)?;
-    write_file(dir, "www/index.html", &format!("version {}\n", image.version()), 0o644)?;
+    write_file(
+        dir,
+        "www/index.html",
+        &format!("version {}\n", image.version()),
+        0o644,
+    )?;
     write_file(dir, "www/cgi-bin/metrics", METRICS_CGI, 0o755)?;
     write_file(dir, "www/cgi-bin/config", CONFIG_CGI, 0o755)?;
     let mut request = BuildRequest::new(image.dockerfile(), dir);
     request.tags = vec![image.reference()];
     let (events, mut drain) = mpsc::channel(64);
     let drained = tokio::spawn(async move { while drain.recv().await.is_some() {} });
-    engine.build(&request, events).await.map_err(|e| format!("building {}: {e}", image.reference()))?;
+    engine
+        .build(&request, events)
+        .await
+        .map_err(|e| format!("building {}: {e}", image.reference()))?;
     let _ = drained.await;
-    let push = Command::new("/usr/bin/docker").args(["push", &image.reference()]).output().map_err(|e| e.to_string())?;
+    let push = Command::new("/usr/bin/docker")
+        .args(["push", &image.reference()])
+        .output()
+        .map_err(|e| e.to_string())?;
     if !push.status.success() {
-        return Err(format!("pushing {}: {}", image.reference(), String::from_utf8_lossy(&push.stderr)));
+        return Err(format!(
+            "pushing {}: {}",
+            image.reference(),
+            String::from_utf8_lossy(&push.stderr)
+        ));
     }
     Ok(())
 }
@@ -235,7 +273,10 @@ pub fn recorder() -> (mpsc::Sender<DeployEvent>, tokio::task::JoinHandle<Recorde
     let task = tokio::spawn(async move {
         let mut events = Vec::new();
         while let Some(event) = receiver.recv().await {
-            eprintln!("event: {}", serde_json::to_string(&event).unwrap_or_default());
+            eprintln!(
+                "event: {}",
+                serde_json::to_string(&event).unwrap_or_default()
+            );
             events.push((Instant::now(), event));
         }
         Recorded { events }
@@ -246,7 +287,10 @@ pub fn recorder() -> (mpsc::Sender<DeployEvent>, tokio::task::JoinHandle<Recorde
 impl Recorded {
     /// When the first event matching `wanted` arrived.
     pub fn when(&self, wanted: impl Fn(&DeployEvent) -> bool) -> Option<Instant> {
-        self.events.iter().find(|(_, event)| wanted(event)).map(|(at, _)| *at)
+        self.events
+            .iter()
+            .find(|(_, event)| wanted(event))
+            .map(|(at, _)| *at)
     }
 
     pub fn all(&self) -> impl Iterator<Item = &DeployEvent> {
@@ -260,14 +304,24 @@ pub fn registry_digests() -> BTreeMap<String, String> {
         .iter()
         .filter_map(|image| {
             let reference = image.reference();
-            let path = reference.trim_start_matches(&format!("{REGISTRY}/")).replace(':', "/manifests/");
+            let path = reference
+                .trim_start_matches(&format!("{REGISTRY}/"))
+                .replace(':', "/manifests/");
             let output = Command::new("curl")
-                .args(["-fsSI", "--noproxy", "*", "-H", "Accept: application/vnd.docker.distribution.manifest.v2+json"])
+                .args([
+                    "-fsSI",
+                    "--noproxy",
+                    "*",
+                    "-H",
+                    "Accept: application/vnd.docker.distribution.manifest.v2+json",
+                ])
                 .arg(format!("http://{REGISTRY}/v2/{path}"))
                 .output()
                 .ok()?;
             let headers = String::from_utf8_lossy(&output.stdout).to_lowercase();
-            let digest = headers.lines().find_map(|line| line.strip_prefix("docker-content-digest:"))?;
+            let digest = headers
+                .lines()
+                .find_map(|line| line.strip_prefix("docker-content-digest:"))?;
             Some((reference, digest.trim().to_owned()))
         })
         .collect()
@@ -275,7 +329,17 @@ pub fn registry_digests() -> BTreeMap<String, String> {
 
 /// `GET path` on the manager node's published `port`, from inside its network namespace.
 pub async fn fetch(port: u16, path: &str) -> String {
-    let stream = NodeDialer::netns(MANAGER_NETNS).connect("198.51.100.11", port).await.unwrap();
-    let response = gantry_deploy::canary::HttpResponse::get(stream, "198.51.100.11", path, Duration::from_secs(5)).await.unwrap();
+    let stream = NodeDialer::netns(MANAGER_NETNS)
+        .connect("198.51.100.11", port)
+        .await
+        .unwrap();
+    let response = gantry_deploy::canary::HttpResponse::get(
+        stream,
+        "198.51.100.11",
+        path,
+        Duration::from_secs(5),
+    )
+    .await
+    .unwrap();
     response.body
 }
