@@ -29,6 +29,9 @@ pub enum Command {
     Check(SelectionArgs),
     /// Draw the execution graph.
     Graph(GraphArgs),
+    /// Run the pipelines on the Docker engine: stages in parallel as the graph allows, a log
+    /// per stage, a JUnit report and a record in .gantry/runs/<run-id>/.
+    Run(Box<crate::commands::run::RunArgs>),
     /// Open an interactive shell in a stage's container (`--failed`: as the failed command left it).
     Shell(crate::commands::shell::ShellArgs),
     /// List the containers that failed runs kept (`gantry run --keep-failed`).
@@ -132,7 +135,7 @@ pub enum ProgressMode {
     Tty,
 }
 
-fn parse_mapping(text: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_mapping(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((from, to)) if !from.is_empty() && !to.is_empty() => Ok((from.to_string(), to.to_string())),
         _ => Err(format!("expected FROM=TO, got {text:?}")),

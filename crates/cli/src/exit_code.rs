@@ -21,3 +21,14 @@ impl From<ExitCode> for std::process::ExitCode {
         std::process::ExitCode::from(code as u8)
     }
 }
+
+impl From<gantry_engine::RunOutcome> for ExitCode {
+    fn from(outcome: gantry_engine::RunOutcome) -> Self {
+        match outcome {
+            gantry_engine::RunOutcome::Succeeded => ExitCode::Ok,
+            gantry_engine::RunOutcome::Failed => ExitCode::Failed,
+            gantry_engine::RunOutcome::Infrastructure => ExitCode::Infrastructure,
+            gantry_engine::RunOutcome::Interrupted => ExitCode::Interrupted,
+        }
+    }
+}

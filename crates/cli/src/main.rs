@@ -1,10 +1,12 @@
 //! The `gantry` binary: parses the command line, dispatches, and turns outcomes into exit codes.
 
 mod args;
+mod build_options;
 mod build_progress;
 mod commands;
 mod diagnostic_report;
 mod exit_code;
+mod run_display;
 mod run_inputs;
 mod settings;
 mod terminal;
@@ -38,6 +40,7 @@ fn main() -> std::process::ExitCode {
         Command::Plan(selection) => commands::pipeline::plan(repo, selection),
         Command::Check(selection) => commands::pipeline::check(repo, selection),
         Command::Graph(graph) => commands::pipeline::graph(repo, graph),
+        Command::Run(run) => commands::run::run(repo, run),
         Command::Shell(shell) => commands::shell::run(shell),
         Command::Ps => commands::kept::ps(),
         Command::Clean(clean) => commands::kept::clean(clean),

@@ -35,7 +35,7 @@ pub fn collect(repo: &Path, engine: &EngineDescription, jobs: usize, environment
 }
 
 /// `git ARGS` in `repo`, its standard output when it succeeds.
-fn git(repo: &Path, args: &[&str]) -> Option<String> {
+pub(crate) fn git(repo: &Path, args: &[&str]) -> Option<String> {
     let output = Command::new("git").arg("-C").arg(repo).args(args).output().ok()?;
     output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }

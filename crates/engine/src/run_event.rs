@@ -58,7 +58,7 @@ pub enum RunEvent {
         started_at: Option<Timestamp>,
         #[serde(with = "time::serde::rfc3339")]
         at: Timestamp,
-        report: StageReport,
+        report: Box<StageReport>,
     },
     /// The run ended; nothing it created on the engine remains, unless `error` says why.
     RunFinished {
@@ -165,7 +165,7 @@ mod tests {
             stage: StageRef::new("test", "lint"),
             started_at: None,
             at,
-            report,
+            report: Box::new(report),
         };
         let line = serde_json::to_string(&RunEventLine::new(&event)).unwrap();
         assert_eq!(

@@ -23,6 +23,9 @@ pub struct StageOutput {
     /// The exit status of the stage's container, if it ran one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i64>,
+    /// The container's arguments (secrets redacted), if it ran one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub arguments: Vec<String>,
     /// The container's environment (secrets redacted), if it ran one.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub environment: BTreeMap<String, String>,

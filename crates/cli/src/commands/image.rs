@@ -7,11 +7,12 @@ use std::sync::Arc;
 
 use gantry_backend_docker::DockerEngine;
 use gantry_engine::{BuildRequest, EngineError, ContainerEvent, ContainerRunner, ImageBuilder, OutputStream, RunRequest};
-use gantry_image::{CompileOptions, Dockerfile, ImageMap};
+use gantry_image::Dockerfile;
 use gantry_spec::Diagnostic;
 use gantry_spec::blubber::BlubberFile;
 
 use crate::args::{BuildArgs, ProgressMode, SpecArgs};
+use crate::build_options::{BuildOptions, compile_options};
 use crate::build_progress::BuildProgress;
 use crate::diagnostic_report;
 use crate::exit_code::ExitCode;
@@ -52,14 +53,6 @@ impl LoadedSpec {
         eprint!("{text}");
         ExitCode::Invalid
     }
-}
-
-pub(crate) fn compile_options(base_map: BTreeMap<String, String>, ca_bundle_image: Option<String>) -> CompileOptions {
-    // A key ending in '/' maps every image under that prefix; any other key one reference.
-    let images = base_map.into_iter().fold(ImageMap::default(), |map, (from, to)| {
-        if from.ends_with('/') { map.with_prefix(from, to) } else { map.with_exact(from, to) }
-    });
-    CompileOptions { images, ca_bundle_image, ..CompileOptions::default() }
 }
 
 pub fn dockerfile(repo: &Path, spec: &SpecArgs, variant: &str) -> ExitCode {
@@ -178,11 +171,9 @@ pub fn build(repo: &Path, args: &BuildArgs, run_args: Option<&Vec<String>>) -> E
             return ExitCode::Invalid;
         }
     };
-    let mut base_map = settings.base_map;
-    base_map.extend(args.base_map.iter().cloned());
-    let ca_bundle = args.ca_bundle.clone().or(settings.ca_bundle);
+    let options = BuildOptions::new(&settings, &args.base_map, args.ca_bundle.as_ref());
     // Compile once before touching the engine, so an invalid spec never starts a build.
-    match gantry_image::compile(&file, &args.variant, &compile_options(base_map.clone(), None)) {
+    match gantry_image::compile(&file, &args.variant, &options.offline()) {
         Ok(dockerfile) => loaded.warn(&dockerfile),
         Err(diagnostics) => return loaded.report(&diagnostics),
     }
@@ -195,8 +186,7 @@ pub fn build(repo: &Path, args: &BuildArgs, run_args: Option<&Vec<String>>) -> E
     let job = BuildJob {
         file,
         variant: args.variant.clone(),
-        base_map,
-        ca_bundle,
+        options,
         context,
         tags: args.tags.clone(),
         run_args: run_args.cloned(),
@@ -222,8 +212,7 @@ pub fn build(repo: &Path, args: &BuildArgs, run_args: Option<&Vec<String>>) -> E
 struct BuildJob {
     file: BlubberFile,
     variant: String,
-    base_map: BTreeMap<String, String>,
-    ca_bundle: Option<PathBuf>,
+    options: BuildOptions,
     context: PathBuf,
     tags: Vec<String>,
     /// When set, the built image's entrypoint is run with these arguments.
@@ -239,26 +228,10 @@ impl BuildJob {
                 return ExitCode::Infrastructure;
             }
         };
-        let ca_bundle_image = match &self.ca_bundle {
-            None => None,
-            Some(path) => {
-                let pem = match std::fs::read(path) {
-                    Ok(pem) => pem,
-                    Err(e) => {
-                        eprintln!("gantry: cannot read the CA bundle {}: {e}", path.display());
-                        return ExitCode::Invalid;
-                    }
-                };
-                match engine.import_ca_bundle(&pem).await {
-                    Ok(image) => Some(image),
-                    Err(e) => {
-                        eprintln!("gantry: {e}");
-                        return ExitCode::Infrastructure;
-                    }
-                }
-            }
+        let options = match self.options.for_engine(&engine).await {
+            Ok(options) => options,
+            Err(code) => return code,
         };
-        let options = compile_options(self.base_map, ca_bundle_image);
         let dockerfile = match gantry_image::compile(&self.file, &self.variant, &options) {
             Ok(dockerfile) => dockerfile,
             Err(_) => unreachable!("the same spec compiled before the engine was contacted"),

@@ -8,6 +8,7 @@ pub mod image;
 pub mod kept;
 pub mod pipeline;
 pub mod record;
+pub mod run;
 pub mod promote;
 pub mod schema;
 mod stage_keys;

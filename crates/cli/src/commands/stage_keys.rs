@@ -15,7 +15,7 @@ use gantry_plan::Plan;
 use tokio::runtime::Runtime;
 
 use crate::args::SelectionArgs;
-use crate::commands::image::compile_options;
+use crate::build_options::compile_options;
 use crate::exit_code::ExitCode;
 use crate::settings::Settings;
 

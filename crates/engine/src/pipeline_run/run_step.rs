@@ -23,6 +23,8 @@ impl<B: RunBackend> StageRun<'_, B> {
     pub(super) async fn run(&mut self, run: &RunStep) -> Result<(), StageFailure> {
         let request = self.run_request(run)?;
         self.output.environment = self.recorded_environment(&request.env, run);
+        let arguments = request.command.iter().flatten();
+        self.output.arguments = arguments.map(|a| self.executor.redactor.redact(a).into_owned()).collect();
         let (sender, receiver) = mpsc::channel(256);
         let (kept, output) = tokio::join!(
             self.backend().run_kept(&request, sender),

@@ -210,7 +210,7 @@ impl<'s, E: StageExecutor> SchedulerRun<'s, E> {
             stage: self.stage_ref(index),
             started_at: Some(started.at),
             at: Timestamp::now_utc(),
-            report: report.clone(),
+            report: Box::new(report.clone()),
         })
         .await;
         self.reports[index] = Some(report);
@@ -249,7 +249,7 @@ impl<'s, E: StageExecutor> SchedulerRun<'s, E> {
                     stage: self.stage_ref(index),
                     started_at: None,
                     at: Timestamp::now_utc(),
-                    report: report.clone(),
+                    report: Box::new(report.clone()),
                 })
                 .await;
                 self.reports[index] = Some(report);

@@ -1,0 +1,260 @@
+//! `gantry run [PIPELINE...] [--stage S]... [--skip S]...`: runs the repository's pipelines on
+//! the Docker engine — stages in parallel as the graph allows, builds through the image
+//! compiler, images published to the registry — with a live display (plain lines in CI, JSON
+//! lines with `--output json`), each stage's log, a JUnit report and a versioned record in
+//! `.gantry/runs/<run-id>/`.
+//!
+//! This module must not schedule or run steps (the engine's executor does) nor draw
+//! (`run_display` does): it gathers what a run needs, starts it, stops it on Ctrl-C, and turns
+//! its outcome into the exit code.
+
+mod blubber_compiler;
+mod junit_report;
+mod referenced_environment;
+mod run_folder;
+mod run_record;
+mod run_secrets;
+mod setup_values;
+mod stage_logs;
+mod stage_timeout;
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use gantry_backend_docker::DockerEngine;
+use gantry_engine::pipeline_run::{RegistryTarget, RunSettings, StageTimeouts, run_plan};
+use gantry_engine::scheduler::SchedulerOptions;
+use gantry_engine::{EngineDescription, RegistryAuth};
+use gantry_plan::Plan;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::args::{ProgressMode, SelectionArgs, parse_mapping};
+use crate::build_options::BuildOptions;
+use crate::commands::pipeline::{CONFIG_FILE, load_plan};
+use crate::commands::with_engine::with_engine;
+use crate::exit_code::ExitCode;
+use crate::run_display::{JsonLines, LiveDisplay, PlainDisplay, RunEventSink, SummaryTable, spawn_sinks};
+use crate::settings::Settings;
+
+use blubber_compiler::BlubberCompiler;
+use junit_report::JunitReport;
+use run_folder::RunFolder;
+use run_record::{RECORD_VERSION, RecordWriter, RecordedPlan, RunRecord};
+use stage_logs::StageLogs;
+use stage_timeout::{StageTimeout, parse_stage_timeout};
+
+/// Where `publish` pushes when neither `--registry` nor `[registry] address` says.
+const DEFAULT_REGISTRY: &str = "127.0.0.1:5000";
+/// The path images are pushed under, as PipelineLib's `<registry>/wikimedia/<name>`.
+const DEFAULT_NAMESPACE: &str = "wikimedia";
+/// Where `copy` steps put files, relative to the repository root.
+const ARTIFACTS_DIR: &str = ".gantry/artifacts";
+
+/// `gantry run` as typed.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// How many stages may run at once (default: the number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// When a stage fails, finish the stages that do not need it instead of stopping.
+    #[arg(long)]
+    pub keep_going: bool,
+    /// How long a stage may run: `DURATION` for every stage, `STAGE=DURATION` for one
+    /// (repeatable), e.g. `20m`, `90s`, `1h30m`.
+    #[arg(long = "timeout", value_name = "[STAGE=]DURATION", value_parser = parse_stage_timeout)]
+    pub timeouts: Vec<StageTimeout>,
+    /// Build FROM a different image: `FROM=TO`, exact reference or a prefix ending in `/`
+    /// (repeatable; adds to `[images.base-map]` in gantry.toml).
+    #[arg(long = "base-map", value_name = "FROM=TO", value_parser = parse_mapping)]
+    pub base_map: Vec<(String, String)>,
+    /// A CA bundle (PEM) for package installs behind a TLS-intercepting proxy; it is mounted
+    /// during RUN steps only and never lands in an image.
+    #[arg(long = "ca-bundle", value_name = "PATH")]
+    pub ca_bundle: Option<PathBuf>,
+    /// The registry `publish` pushes to (default: `[registry] address` in gantry.toml, else
+    /// 127.0.0.1:5000).
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub registry: Option<String>,
+    /// `human`: progress on stderr and a summary table; `json`: every event as one line of
+    /// JSON on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub output: OutputFormat,
+    /// Progress display: live on a terminal (not with CI=true), plain lines otherwise.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+    pub progress: ProgressMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+}
+
+/// What a run needs that can be known, and checked, before the engine is contacted.
+struct Prepared {
+    plan: Plan,
+    settings: Settings,
+    options: BuildOptions,
+    env: BTreeMap<String, String>,
+    credentials: BTreeMap<String, String>,
+    auth: Option<RegistryAuth>,
+}
+
+pub fn run(repo: &Path, args: &RunArgs) -> ExitCode {
+    let prepared = match prepare(repo, args) {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
+    };
+    with_engine(|engine| execute(repo, args, prepared, engine))
+}
+
+/// Plans, reads the settings and secrets, and compiles every build known in advance, so that
+/// an invalid spec never starts a run (exit 2).
+fn prepare(repo: &Path, args: &RunArgs) -> Result<Prepared, ExitCode> {
+    let invalid = |message: String| {
+        eprintln!("gantry: {message}");
+        ExitCode::Invalid
+    };
+    let (plan, _) = load_plan(repo, &args.selection)?;
+    let settings = Settings::load(repo).map_err(|m| invalid(format!("invalid settings file {m}")))?;
+    let options = BuildOptions::new(&settings, &args.base_map, args.ca_bundle.as_ref());
+    let offline = BlubberCompiler { repo: repo.to_path_buf(), options: options.offline() };
+    offline.check(&plan).map_err(|problems| {
+        eprint!("{problems}");
+        ExitCode::Invalid
+    })?;
+    let env: BTreeMap<String, String> = std::env::vars().collect();
+    let credentials = run_secrets::credentials(&plan, &env).map_err(invalid)?;
+    let auth = run_secrets::registry_auth(&settings.registry, &env).map_err(invalid)?;
+    Ok(Prepared { plan, settings, options, env, credentials, auth })
+}
+
+async fn execute(repo: &Path, args: &RunArgs, prepared: Prepared, engine: DockerEngine) -> ExitCode {
+    let infrastructure = |message: String| {
+        eprintln!("gantry: {message}");
+        ExitCode::Infrastructure
+    };
+    let description = match engine.describe().await {
+        Ok(description) => description,
+        Err(e) => return infrastructure(e.to_string()),
+    };
+    let compile = match prepared.options.for_engine(&engine).await {
+        Ok(compile) => compile,
+        Err(code) => return code,
+    };
+    let folder = match RunFolder::create(repo) {
+        Ok(folder) => folder,
+        Err(e) => return infrastructure(format!("cannot create the run folder in {}: {e}", repo.display())),
+    };
+    let settings = run_settings(repo, args, &prepared, &folder, BlubberCompiler { repo: repo.to_path_buf(), options: compile });
+    let record = first_record(repo, args, &prepared, &settings, description);
+    let (sender, receiver) = mpsc::channel(1024);
+    let consumers = spawn_sinks(receiver, sinks(args, &folder, record));
+    let cancel = CancellationToken::new();
+    let interrupt = tokio::spawn(stop_on_ctrl_c(cancel.clone()));
+    let outcome = run_plan(Arc::new(engine), &prepared.plan, settings, sender, cancel).await;
+    interrupt.abort();
+    let problems = tokio::task::spawn_blocking(move || consumers.join()).await;
+    let problems = problems.ok().and_then(Result::ok).unwrap_or_else(|| vec!["the event consumers stopped unexpectedly".into()]);
+    problems.iter().for_each(|problem| eprintln!("gantry: {problem}"));
+    match (ExitCode::from(outcome), problems.is_empty()) {
+        (ExitCode::Ok, false) => ExitCode::Infrastructure,
+        (code, _) => code,
+    }
+}
+
+async fn stop_on_ctrl_c(cancel: CancellationToken) {
+    if tokio::signal::ctrl_c().await.is_ok() {
+        eprintln!("gantry: interrupted; stopping the stages and removing what the run created");
+        cancel.cancel();
+    }
+}
+
+fn run_settings(repo: &Path, args: &RunArgs, prepared: &Prepared, folder: &RunFolder, compiler: BlubberCompiler) -> RunSettings {
+    let registry = &prepared.settings.registry;
+    RunSettings {
+        run_id: folder.id.clone(),
+        repo_root: repo.to_path_buf(),
+        artifacts_dir: repo.join(ARTIFACTS_DIR),
+        setup: setup_values::setup_values(repo, &folder.dir),
+        environment: prepared.env.clone(),
+        credentials: prepared.credentials.clone(),
+        registry: RegistryTarget {
+            address: args.registry.clone().or_else(|| registry.address.clone()).unwrap_or_else(|| DEFAULT_REGISTRY.into()),
+            namespace: registry.namespace.clone().unwrap_or_else(|| DEFAULT_NAMESPACE.into()),
+            auth: prepared.auth.clone(),
+        },
+        dockerfiles: Arc::new(compiler),
+        scheduling: SchedulerOptions { jobs: jobs(args), keep_going: args.keep_going },
+        timeouts: stage_timeouts(&args.timeouts),
+    }
+}
+
+fn jobs(args: &RunArgs) -> usize {
+    args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+fn stage_timeouts(flags: &[StageTimeout]) -> StageTimeouts {
+    let mut timeouts = StageTimeouts::default();
+    for flag in flags {
+        match &flag.stage {
+            Some(stage) => _ = timeouts.stages.insert(stage.clone(), flag.limit),
+            None => timeouts.default = Some(flag.limit),
+        }
+    }
+    timeouts
+}
+
+/// The record as far as it is known before the first event.
+fn first_record(repo: &Path, args: &RunArgs, prepared: &Prepared, settings: &RunSettings, engine: EngineDescription) -> RunRecord {
+    let config = std::fs::read_to_string(repo.join(CONFIG_FILE)).unwrap_or_default();
+    let environment = referenced_environment::referenced_environment(&config, &prepared.env);
+    let ci = prepared.env.get("CI").is_some_and(|v| v == "true");
+    let host = prepared.env.get("HOSTNAME").cloned().or_else(|| std::fs::read_to_string("/etc/hostname").ok());
+    RunRecord {
+        version: RECORD_VERSION,
+        run_id: settings.run_id.clone(),
+        origin: if ci { "ci".into() } else { host.map_or_else(|| "local".into(), |h| h.trim().to_owned()) },
+        gantry_version: env!("CARGO_PKG_VERSION").into(),
+        command: std::env::args().collect(),
+        started_at: None,
+        finished_at: None,
+        duration_ms: 0,
+        outcome: None,
+        exit_code: None,
+        error: None,
+        inputs: crate::run_inputs::collect(repo, &engine, jobs(args), environment),
+        engine,
+        registry: settings.registry.address.clone(),
+        plan: RecordedPlan { file: prepared.plan.file.to_string(), text: gantry_plan::render_plan(&prepared.plan) },
+        setup: settings.setup.clone(),
+        stages: Vec::new(),
+    }
+}
+
+/// The display the flags ask for, then the recorders.
+fn sinks(args: &RunArgs, folder: &RunFolder, record: RunRecord) -> Vec<Box<dyn RunEventSink>> {
+    let mut sinks: Vec<Box<dyn RunEventSink>> = match args.output {
+        OutputFormat::Json => vec![Box::new(JsonLines)],
+        OutputFormat::Human if live(args.progress) => vec![Box::new(LiveDisplay::default()), Box::new(SummaryTable::new(folder.dir.clone()))],
+        OutputFormat::Human => vec![Box::new(PlainDisplay), Box::new(SummaryTable::new(folder.dir.clone()))],
+    };
+    sinks.push(Box::new(StageLogs::new(folder.clone())));
+    sinks.push(Box::new(JunitReport::new(folder.dir.join("junit.xml"))));
+    sinks.push(Box::new(RecordWriter::new(folder.dir.join("record.json"), record)));
+    sinks
+}
+
+/// `CI=true` changes the display only: plain lines even on a terminal.
+fn live(progress: ProgressMode) -> bool {
+    match progress {
+        ProgressMode::Auto => std::io::stderr().is_terminal() && !std::env::var("CI").is_ok_and(|v| v == "true"),
+        ProgressMode::Plain => false,
+        ProgressMode::Tty => true,
+    }
+}
