@@ -4,8 +4,9 @@
 //! This module must not create or open kept containers; it lists and removes them.
 
 use gantry_backend_docker::DockerEngine;
-use gantry_engine::{DebugRunner, KeptContainer, Timestamp};
+use gantry_engine::{DebugRunner, KeptContainer};
 
+use crate::commands::columns::{columns, rfc3339};
 use crate::commands::with_engine::with_engine;
 use crate::exit_code::ExitCode;
 
@@ -66,17 +67,9 @@ pub(crate) async fn kept_containers(engine: &DockerEngine) -> Result<Vec<KeptCon
 
 const HEADER: [&str; 5] = ["CONTAINER", "RUN", "STAGE", "CREATED", "STATUS"];
 
-/// Columns padded to their widest cell.
 fn table(kept: &[KeptContainer]) -> String {
     let rows: Vec<[String; 5]> = std::iter::once(HEADER.map(String::from)).chain(kept.iter().map(row)).collect();
-    let widths: Vec<usize> = (0..HEADER.len()).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
-    let mut text = String::new();
-    for row in &rows {
-        let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
-        text.push_str(cells.join("  ").trim_end());
-        text.push('\n');
-    }
-    text
+    columns(&rows)
 }
 
 fn row(kept: &KeptContainer) -> [String; 5] {
@@ -87,8 +80,4 @@ fn row(kept: &KeptContainer) -> [String; 5] {
         kept.created.map(rfc3339).unwrap_or_default(),
         kept.status.clone(),
     ]
-}
-
-fn rfc3339(at: Timestamp) -> String {
-    at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }

@@ -1,6 +1,7 @@
 //! One module per command family; each returns an exit code and writes results to stdout,
 //! progress and problems to stderr.
 
+mod columns;
 pub mod affected;
 pub mod deploy;
 pub mod env;
