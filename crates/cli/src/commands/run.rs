@@ -28,6 +28,7 @@ use gantry_engine::pipeline_run::{RegistryTarget, RunSettings, StageTimeouts, ru
 use gantry_engine::scheduler::SchedulerOptions;
 use gantry_engine::{EngineDescription, RegistryAuth};
 use gantry_plan::Plan;
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -156,7 +157,12 @@ async fn execute(repo: &Path, args: &RunArgs, prepared: Prepared, engine: Docker
     let (sender, receiver) = mpsc::channel(1024);
     let consumers = spawn_sinks(receiver, sinks(args, &folder, record));
     let cancel = CancellationToken::new();
-    let interrupt = tokio::spawn(stop_on_ctrl_c(cancel.clone()));
+    // Listening before the run starts: a Ctrl-C from then on stops the run, never the process.
+    let interrupts = match signal(SignalKind::interrupt()) {
+        Ok(interrupts) => interrupts,
+        Err(e) => return infrastructure(format!("cannot listen for Ctrl-C: {e}")),
+    };
+    let interrupt = tokio::spawn(stop_on_interrupt(interrupts, cancel.clone()));
     let outcome = run_plan(Arc::new(engine), &prepared.plan, settings, sender, cancel).await;
     interrupt.abort();
     let problems = tokio::task::spawn_blocking(move || consumers.join()).await;
@@ -168,8 +174,8 @@ async fn execute(repo: &Path, args: &RunArgs, prepared: Prepared, engine: Docker
     }
 }
 
-async fn stop_on_ctrl_c(cancel: CancellationToken) {
-    if tokio::signal::ctrl_c().await.is_ok() {
+async fn stop_on_interrupt(mut interrupts: Signal, cancel: CancellationToken) {
+    if interrupts.recv().await.is_some() {
         eprintln!("gantry: interrupted; stopping the stages and removing what the run created");
         cancel.cancel();
     }

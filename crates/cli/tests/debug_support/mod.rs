@@ -19,7 +19,7 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 /// A Debian image with bash, from scripts/setup-base-images.sh.
 pub const BOOKWORM: &str = "gantry.local/bookworm:1";
 
-fn engine_required() -> bool {
+pub fn engine_required() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true") || std::env::var("GANTRY_REQUIRE_ENGINE").is_ok_and(|v| v == "1")
 }
 
