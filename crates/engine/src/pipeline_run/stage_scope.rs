@@ -113,7 +113,7 @@ mod tests {
             "imageTags".to_string(),
             BindingValue::List(vec!["1".into(), "latest".into()]),
         )]);
-        let ancestors = BTreeMap::from([("publish".to_string(), Arc::new(tags))]);
+        let ancestors = AncestorExports::from_iter([(Arc::from("publish"), Arc::new(tags))]);
         let setup = BTreeMap::from([("project".to_string(), "mathoid".to_string())]);
         let environment = BTreeMap::from([("HOME".to_string(), "/root".to_string())]);
         let scope = StageScope {

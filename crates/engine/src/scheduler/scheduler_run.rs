@@ -23,6 +23,8 @@ pub(super) struct SchedulerRun<'s, E: StageExecutor> {
     scheduler: &'s Scheduler<E>,
     pipeline: String,
     nodes: Vec<Arc<StageNode<E::Stage>>>,
+    /// The nodes' names, shared with every stage's [`AncestorExports`].
+    names: Vec<Arc<str>>,
     graph: StageGraph,
     /// Per stage, how many of its needs have not succeeded yet (`None`: one never will).
     waiting: Vec<Option<usize>>,
@@ -66,6 +68,7 @@ impl<'s, E: StageExecutor> SchedulerRun<'s, E> {
             scheduler,
             pipeline: pipeline.to_owned(),
             waiting: (0..count).map(|i| graph.needs_count(i)).collect(),
+            names: stages.iter().map(|s| Arc::from(s.name.as_str())).collect(),
             nodes: stages.into_iter().map(Arc::new).collect(),
             graph,
             ready: BinaryHeap::new(),
@@ -161,7 +164,7 @@ impl<'s, E: StageExecutor> SchedulerRun<'s, E> {
         let of = |ancestor: usize| {
             self.exports[ancestor]
                 .clone()
-                .map(|e| (self.nodes[ancestor].name.clone(), e))
+                .map(|e| (self.names[ancestor].clone(), e))
         };
         self.graph
             .ancestors(index)

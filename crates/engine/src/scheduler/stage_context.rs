@@ -14,8 +14,30 @@ use crate::{BindingValue, LogSource, RunEvent, StageRef};
 /// The values one stage bound, by key.
 pub type StageExports = Arc<BTreeMap<String, BindingValue>>;
 
-/// The values of every ancestor of a stage, by stage name.
-pub type AncestorExports = BTreeMap<String, StageExports>;
+/// The values of every ancestor of a stage, by stage name. A list, not a map: it is built for
+/// every stage that starts (so cheaply, with shared names and values) and read a few times.
+#[derive(Debug, Clone, Default)]
+pub struct AncestorExports {
+    stages: Vec<(Arc<str>, StageExports)>,
+}
+
+impl AncestorExports {
+    /// The values `stage` bound, if it is an ancestor.
+    pub fn get(&self, stage: &str) -> Option<&StageExports> {
+        self.stages.iter().find(|(name, _)| &**name == stage).map(|(_, exports)| exports)
+    }
+
+    /// The ancestors' names.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.stages.iter().map(|(name, _)| &**name)
+    }
+}
+
+impl FromIterator<(Arc<str>, StageExports)> for AncestorExports {
+    fn from_iter<I: IntoIterator<Item = (Arc<str>, StageExports)>>(stages: I) -> Self {
+        Self { stages: stages.into_iter().collect() }
+    }
+}
 
 pub struct StageContext {
     pub stage: StageRef,

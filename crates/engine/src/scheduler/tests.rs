@@ -26,7 +26,7 @@ impl StageExecutor for Fake {
     async fn execute(&self, stage: &FakeStage, context: StageContext) -> StageOutcome {
         tokio::time::sleep(Duration::from_millis(stage.sleep_ms)).await;
         let mut output = StageOutput::default();
-        let seen: Vec<&str> = context.ancestors.keys().map(String::as_str).collect();
+        let seen: Vec<&str> = context.ancestors.names().collect();
         output
             .exports
             .insert("seen".into(), BindingValue::Text(seen.join(",")));
