@@ -158,3 +158,36 @@ fn steps_gantry_does_not_run_yet_fail_with_a_clear_message() {
     let downstream = stage(&record, "downstream");
     assert!(downstream["reason"].as_str().is_some_and(|r| r.starts_with("trigger: not supported yet")), "{downstream:#}");
 }
+
+#[test]
+fn keep_failed_keeps_the_failed_stages_container_for_gantry_shell() {
+    if !engine_has(BOOKWORM) {
+        return;
+    }
+    let config = "pipelines:
+  ci:
+    blubberfile: blubber.yaml
+    stages:
+      - name: bad
+        build: failing
+        run: true
+      - name: fine
+        build: app
+        run: true
+    execution:
+      - [bad]
+      - [fine]
+";
+    let (_root, repo) = repository(config);
+    let output = gantry(&repo, &["run", "--keep-going", "--keep-failed", "--progress", "plain"]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let record = only_record(&repo);
+    let run_id = record["run_id"].as_str().expect("a run ID");
+    let kept = debug_support::docker(&["ps", "-a", "-q", "--no-trunc", "--filter", &format!("label=gantry.kept={run_id}")]);
+    let kept: Vec<&str> = kept.lines().collect();
+    assert_eq!(kept, [stage(&record, "bad")["exports"]["container"].as_str().expect("bad's container")]);
+    assert_eq!(leftovers(run_id).len(), 1, "only the kept container stays");
+    let stage_label = debug_support::docker(&["inspect", "--format", "{{index .Config.Labels \"gantry.stage\"}}", kept[0]]);
+    assert_eq!(stage_label.trim(), "bad");
+    debug_support::docker(&["rm", "-f", kept[0]]);
+}

@@ -65,6 +65,10 @@ pub struct RunArgs {
     /// When a stage fails, finish the stages that do not need it instead of stopping.
     #[arg(long)]
     pub keep_going: bool,
+    /// Keep the container of a stage whose command failed, for `gantry shell --failed`
+    /// (`gantry ps` lists kept containers, `gantry clean` removes them).
+    #[arg(long)]
+    pub keep_failed: bool,
     /// How long a stage may run: `DURATION` for every stage, `STAGE=DURATION` for one
     /// (repeatable), e.g. `20m`, `90s`, `1h30m`.
     #[arg(long = "timeout", value_name = "[STAGE=]DURATION", value_parser = parse_stage_timeout)]
@@ -198,6 +202,7 @@ fn run_settings(repo: &Path, args: &RunArgs, prepared: &Prepared, folder: &RunFo
         dockerfiles: Arc::new(compiler),
         scheduling: SchedulerOptions { jobs: jobs(args), keep_going: args.keep_going },
         timeouts: stage_timeouts(&args.timeouts),
+        keep_failed: args.keep_failed,
     }
 }
 

@@ -26,9 +26,10 @@ use gantry_plan::Plan;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::scheduler::Scheduler;
+use crate::scheduler::{PipelineReport, Scheduler};
 use crate::{
-    ImageBuilder, ImagePublisher, RunCleanup, RunEvent, RunOutcome, StageContainers, Timestamp,
+    BindingValue, ImageBuilder, ImagePublisher, RunCleanup, RunEvent, RunOutcome, StageContainers,
+    StageStatus, Timestamp,
 };
 
 pub use local_image::local_image_prefix;
@@ -69,9 +70,11 @@ pub async fn run_plan<B: RunBackend>(
             pipelines: summaries(&plan.pipelines),
         })
         .await;
+    let keep_failed = settings.keep_failed;
     let executor = Arc::new(PipelineStages::new(backend.clone(), settings));
     let scheduler = Scheduler::new(executor.clone(), options, events.clone(), cancel);
     let mut outcome = RunOutcome::Succeeded;
+    let mut kept = Vec::new();
     for pipeline in &plan.pipelines {
         let stages = executor.nodes(pipeline);
         let report = match outcome {
@@ -85,8 +88,13 @@ pub async fn run_plan<B: RunBackend>(
             _ => scheduler.run_pipeline(&pipeline.name, stages).await,
         };
         outcome = outcome.worst(report.outcome());
+        if keep_failed {
+            kept.extend(failed_containers(&report));
+        }
     }
-    let error = cleanup(backend.as_ref(), &run_id, outcome).await.err();
+    let error = cleanup(backend.as_ref(), &run_id, &kept, outcome)
+        .await
+        .err();
     if error.is_some() {
         outcome = outcome.worst(RunOutcome::Infrastructure);
     }
@@ -102,21 +110,35 @@ pub async fn run_plan<B: RunBackend>(
     outcome
 }
 
+/// Removes what the run created, except the containers in `kept`.
 async fn cleanup<B: RunBackend>(
     backend: &B,
     run_id: &str,
+    kept: &[String],
     outcome: RunOutcome,
 ) -> Result<(), String> {
     backend
-        .remove_run(run_id, &[])
+        .remove_run(run_id, kept)
         .await
         .map_err(|e| e.to_string())?;
     if outcome != RunOutcome::Succeeded {
         tokio::time::sleep(SECOND_CLEANUP_DELAY).await;
         backend
-            .remove_run(run_id, &[])
+            .remove_run(run_id, kept)
             .await
             .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// The containers of stages whose command failed (for `gantry shell --failed`).
+fn failed_containers(report: &PipelineReport) -> impl Iterator<Item = String> + '_ {
+    report.stages.iter().filter_map(|(_, stage)| {
+        let failed = stage.status == StageStatus::Failed
+            && stage.output.exit_code.is_some_and(|code| code != 0);
+        match (failed, stage.output.exports.get("container")) {
+            (true, Some(BindingValue::Text(container))) => Some(container.clone()),
+            _ => None,
+        }
+    })
 }

@@ -31,5 +31,8 @@ pub struct RunSettings {
     pub registry: RegistryTarget,
     pub dockerfiles: Arc<dyn DockerfileSource>,
     pub scheduling: SchedulerOptions,
+    /// Keep the containers of stages whose command failed (labelled
+    /// [`KEPT_LABEL`](crate::KEPT_LABEL)) for `gantry shell --failed`, instead of removing them.
+    pub keep_failed: bool,
     pub timeouts: StageTimeouts,
 }

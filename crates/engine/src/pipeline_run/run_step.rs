@@ -11,8 +11,8 @@ use gantry_plan::{RunStep, is_image_id};
 use tokio::sync::mpsc;
 
 use crate::{
-    ContainerEvent, FailureKind, LogSource, OutputStream, PIPELINE_LABEL, RunRequest, STAGE_LABEL,
-    StageFailure,
+    ContainerEvent, FailureKind, KEPT_LABEL, LogSource, OutputStream, PIPELINE_LABEL, RunRequest,
+    STAGE_LABEL, StageFailure,
 };
 
 use super::RunBackend;
@@ -24,7 +24,9 @@ impl<B: RunBackend> StageRun<'_, B> {
         let request = self.run_request(run)?;
         self.output.environment = self.recorded_environment(&request.env, run);
         let arguments = request.command.iter().flatten();
-        self.output.arguments = arguments.map(|a| self.executor.redactor.redact(a).into_owned()).collect();
+        self.output.arguments = arguments
+            .map(|a| self.executor.redactor.redact(a).into_owned())
+            .collect();
         let (sender, receiver) = mpsc::channel(256);
         let (kept, output) = tokio::join!(
             self.backend().run_kept(&request, sender),
@@ -90,6 +92,10 @@ impl<B: RunBackend> StageRun<'_, B> {
         request
             .labels
             .insert(STAGE_LABEL.into(), self.stage.planned.name.clone());
+        if self.executor.settings.keep_failed {
+            let run_id = self.executor.settings.run_id.clone();
+            request.labels.insert(KEPT_LABEL.into(), run_id);
+        }
         Ok(request)
     }
 
