@@ -12,10 +12,7 @@ use debug_support::{BOOKWORM, docker, engine_has};
 use run_support::{leftovers, only_record, repository, stage};
 use serde_json::Value;
 
-const CONFIG: &str = "pipelines:
-  ci:
-    blubberfile: blubber.yaml
-    stages:
+const CONFIG: &str = "    stages:
       - name: forever
         build: forever
         run: true

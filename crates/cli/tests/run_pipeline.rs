@@ -18,10 +18,7 @@ fn parallel_stages_overlap_then_the_image_is_published_and_files_copied_out() {
     }
     let tag = unique("published");
     let config = format!(
-        "pipelines:
-  ci:
-    blubberfile: blubber.yaml
-    stages:
+        "    stages:
       - name: left
         build: sleeper
         run: true
@@ -87,10 +84,7 @@ fn a_failing_stage_fails_the_run_and_fail_fast_cancels_the_rest() {
     if !engine_has(BOOKWORM) {
         return;
     }
-    let config = "pipelines:
-  ci:
-    blubberfile: blubber.yaml
-    stages:
+    let config = "    stages:
       - name: bad
         build: failing
         run: true
@@ -128,10 +122,7 @@ fn steps_gantry_does_not_run_yet_fail_with_a_clear_message() {
     }
     let tag = unique("before-promote");
     let config = format!(
-        "pipelines:
-  ci:
-    blubberfile: blubber.yaml
-    stages:
+        "    stages:
       - name: release
         build: app
         publish:
@@ -164,10 +155,7 @@ fn keep_failed_keeps_the_failed_stages_container_for_gantry_shell() {
     if !engine_has(BOOKWORM) {
         return;
     }
-    let config = "pipelines:
-  ci:
-    blubberfile: blubber.yaml
-    stages:
+    let config = "    stages:
       - name: bad
         build: failing
         run: true

@@ -31,9 +31,11 @@ variants:
     entrypoint: [sleep, "300"]
 "#;
 
-/// A repository named `runtest` (so its project is `runtest`) with the variants above and
-/// `config` as its `.pipeline/config.yaml`; the directory is removed when the guard drops.
-pub fn repository(config: &str) -> (tempfile::TempDir, PathBuf) {
+/// A repository named `runtest` (so its project is `runtest`) with the variants above and one
+/// pipeline, `ci`, whose `stages` (and `execution`) are `pipeline`; the directory is removed
+/// when the guard drops.
+pub fn repository(pipeline: &str) -> (tempfile::TempDir, PathBuf) {
+    let config = format!("pipelines:\n  ci:\n    blubberfile: blubber.yaml\n{pipeline}");
     let root = tempfile::tempdir().expect("a temporary directory");
     let repo = root.path().join("runtest");
     std::fs::create_dir_all(repo.join(".pipeline")).expect("the .pipeline directory");

@@ -33,6 +33,7 @@ use crate::{
 };
 
 pub use local_image::local_image_prefix;
+pub use pipeline_stages::pipelinelib_timestamp;
 pub use registry_target::RegistryTarget;
 pub use run_settings::RunSettings;
 pub use stage_timeouts::StageTimeouts;

@@ -95,7 +95,7 @@ impl<B: RunBackend> StageExecutor for PipelineStages<B> {
 }
 
 /// PipelineLib's `setup.timestamp`: UTC `yyyy-MM-dd-HHmmss`.
-pub(crate) fn pipelinelib_timestamp(at: Timestamp) -> String {
+pub fn pipelinelib_timestamp(at: Timestamp) -> String {
     format!(
         "{:04}-{:02}-{:02}-{:02}{:02}{:02}",
         at.year(),

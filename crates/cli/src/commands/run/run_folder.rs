@@ -8,12 +8,14 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use gantry_engine::Timestamp;
+use gantry_engine::pipeline_run::pipelinelib_timestamp;
 
 use crate::commands::record::RUNS_DIR;
 
 #[derive(Debug, Clone)]
 pub struct RunFolder {
-    /// `<yyyyMMdd-HHmmss>-<6 hex digits>`: sorts by start time, unique on this machine.
+    /// `<yyyy-MM-dd-HHmmss>-<6 hex digits>` (the time as PipelineLib's `setup.timestamp`):
+    /// sorts by start time, unique on this machine.
     pub id: String,
     pub dir: PathBuf,
 }
@@ -45,15 +47,7 @@ fn new_run_id(at: Timestamp) -> String {
     hasher.write_i128(at.unix_timestamp_nanos());
     hasher.write_u32(std::process::id());
     let suffix = hasher.finish() & 0xff_ffff;
-    format!(
-        "{:04}{:02}{:02}-{:02}{:02}{:02}-{suffix:06x}",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
+    format!("{}-{suffix:06x}", pipelinelib_timestamp(at))
 }
 
 #[cfg(test)]
@@ -64,7 +58,7 @@ mod tests {
     fn run_ids_start_with_the_utc_time() {
         let at = Timestamp::from_unix_timestamp(1_778_608_231).unwrap();
         let id = new_run_id(at);
-        assert!(id.starts_with("20260512-175031-"), "{id}");
-        assert_eq!(id.len(), 22);
+        assert!(id.starts_with("2026-05-12-175031-"), "{id}");
+        assert_eq!(id.len(), 24);
     }
 }
