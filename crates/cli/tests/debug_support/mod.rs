@@ -142,3 +142,44 @@ impl Terminal {
         self.screen.lock().unwrap().clone()
     }
 }
+
+/// A repository whose one stage, `test/check`, builds a Debian variant and runs it: it prints
+/// `$MODE` and its secret `$API_TOKEN`, leaves `$MODE` in `/tmp/mode`, and passes only when
+/// `MODE=good` and `API_TOKEN=right`.
+pub fn pipeline_repo() -> tempfile::TempDir {
+    let repo = tempfile::tempdir().unwrap();
+    let blubber = format!(
+        "version: v4\nbase: {BOOKWORM}\nvariants:\n  check:\n    entrypoint: [sh, -c, '{CHECK_SCRIPT}']\n"
+    );
+    let config = "pipelines:\n  test:\n    blubberfile: blubber.yaml\n    stages:\n      - name: check\n        build: check\n        run:\n          env:\n            MODE: '${MODE}'\n          credentials:\n            - id: API_TOKEN\n              name: API_TOKEN\n";
+    std::fs::create_dir_all(repo.path().join(".pipeline")).unwrap();
+    std::fs::write(repo.path().join(".pipeline/blubber.yaml"), blubber).unwrap();
+    std::fs::write(repo.path().join(".pipeline/config.yaml"), config).unwrap();
+    repo
+}
+
+const CHECK_SCRIPT: &str = "echo \"mode=$MODE token=$API_TOKEN\"; echo \"$MODE\" > /tmp/mode; \
+     test \"$MODE\" = good && test \"$(printf %s \"$API_TOKEN\" | wc -c)\" -ge 12";
+
+/// A token the stage accepts.
+pub const GOOD_TOKEN: &str = "s3cr3t-4fd1-97ab";
+/// A token the stage refuses (too short).
+pub const BAD_TOKEN: &str = "s3cr3t-x";
+
+/// `gantry run ARGS` in `repo` with `MODE` and `API_TOKEN` set, plain progress.
+pub fn gantry_run(repo: &Path, mode: &str, token: &str, args: &[&str]) -> Output {
+    let mut command = assert_cmd::Command::cargo_bin("gantry").expect("the gantry binary is built for tests");
+    command.arg("-C").arg(repo).arg("run").args(["--progress", "plain"]).args(args);
+    command.env("MODE", mode).env("API_TOKEN", token).output().expect("gantry runs")
+}
+
+/// The ID of the newest run in `repo`.
+pub fn last_run(repo: &Path) -> String {
+    let mut ids: Vec<String> = std::fs::read_dir(repo.join(".gantry/runs"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    ids.sort();
+    ids.pop().expect("a recorded run")
+}
