@@ -81,7 +81,7 @@ pub(crate) async fn build_image(
                 Some(BuildInfoAux::Default(image)) => image_id = image.id.or(image_id),
                 None => {}
             }
-            if let Some(text) = message.stream.filter(|t| !t.trim().is_empty()) {
+            if let Some(text) = message.stream.filter(|t| is_warning(t)) {
                 let warning = BuildEvent::Warning {
                     step: None,
                     message: text.trim().to_owned(),
@@ -110,6 +110,13 @@ pub(crate) async fn build_image(
         ApiFailure::from(e).engine(format!("find the image {id} the build reported"))
     })?;
     Ok(ImageId::new(id))
+}
+
+/// Whether a plain stream line of the build response says something: the engine's own
+/// report of the tags it set (`Successfully tagged …`) does not.
+fn is_warning(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty() && !text.starts_with("Successfully tagged ")
 }
 
 /// One JSON message of the build response; lines that are not build messages are skipped.
