@@ -41,6 +41,16 @@ pub enum Command {
     /// Move runs between machines: export a run folder as one document, import it elsewhere.
     #[command(subcommand)]
     Record(crate::commands::record::RecordCommand),
+    /// List past runs: ID, start, pipelines, result, duration, how their stages ended.
+    Runs,
+    /// Print a run's stage logs (all of them, or one stage's).
+    Logs(crate::commands::history::LogsArgs),
+    /// Print a run's record in words: inputs, engine, every stage's result.
+    Show(crate::commands::history::ShowArgs),
+    /// Compare two runs and explain what differs, most likely cause of a different result first.
+    Diff(crate::commands::diff::DiffArgs),
+    /// Run a recorded run again with the same inputs and say what could not be reproduced.
+    Replay(crate::commands::replay::ReplayArgs),
     /// Print a JSON Schema for editors.
     Schema {
         #[arg(value_enum)]

@@ -213,7 +213,10 @@ impl RunDiff {
         text.push_str(match self.verdict {
             Verdict::SameResult => "the results are the same\n",
             Verdict::Explained => "the results differ; the differences below are ordered most likely cause first\n",
-            Verdict::Flaky => "FLAKY: every recorded input is the same, yet the results differ\n",
+            Verdict::Flaky => {
+                "FLAKY: every recorded input is the same, yet the results differ \
+                 (secret values are never recorded: a changed credential looks like this too)\n"
+            }
         });
         if self.differences.is_empty() {
             text.push_str("no differences in inputs, order or timing\n");

@@ -12,7 +12,7 @@ mod blubber_compiler;
 mod junit_report;
 mod referenced_environment;
 mod run_folder;
-mod run_record;
+pub(crate) mod run_record;
 mod run_secrets;
 mod setup_values;
 mod stage_logs;
