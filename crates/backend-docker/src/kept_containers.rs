@@ -14,6 +14,7 @@ use bollard::query_parameters::{
     CommitContainerOptionsBuilder, InspectContainerOptions, ListImagesOptionsBuilder,
     RemoveImageOptionsBuilder,
 };
+use gantry_engine::pipeline_run::local_image_prefix;
 use gantry_engine::{
     EngineError, KEPT_LABEL, KeptContainer, PIPELINE_LABEL, RunRequest, STAGE_LABEL, StageRef,
     TerminalIo, Timestamp,
@@ -139,15 +140,45 @@ async fn remove_snapshot(docker: &Docker, image: &str) -> Result<(), ApiFailure>
         .map_err(ApiFailure::from)
 }
 
-/// Removes the kept containers `ids`, and every snapshot image a killed shell left behind.
+/// Removes the kept containers `ids`, the images only they still held (tagged, if at all,
+/// with their run's local tags, which the run could not remove while the container used the
+/// image), and every snapshot image a killed shell left behind.
 pub(crate) async fn remove(docker: &Docker, ids: &[String]) -> Result<usize, EngineError> {
     for id in ids {
+        let container = docker
+            .inspect_container(id, None::<InspectContainerOptions>)
+            .await
+            .ok();
         remove_container(docker, id)
             .await
             .map_err(|f| f.engine(format!("remove kept container {id}")))?;
+        if let Some(container) = container {
+            let labels = container.config.and_then(|c| c.labels).unwrap_or_default();
+            let run_id = labels.get(KEPT_LABEL).cloned().unwrap_or_default();
+            if let Some(image) = container.image {
+                remove_run_image(docker, &image, &run_id).await;
+            }
+        }
     }
     remove_orphan_snapshots(docker).await?;
     Ok(ids.len())
+}
+
+/// Removes image `id` if no name but run `run_id`'s local tags points at it. An image in use,
+/// or named otherwise, stays: it is not gantry's to remove, and not worth reporting.
+async fn remove_run_image(docker: &Docker, id: &str, run_id: &str) {
+    let Ok(image) = docker.inspect_image(id).await else {
+        return;
+    };
+    let prefix = local_image_prefix(run_id);
+    let tags = image.repo_tags.unwrap_or_default();
+    if !tags.iter().all(|tag| tag.starts_with(&prefix)) {
+        return;
+    }
+    let options = RemoveImageOptionsBuilder::default().build();
+    for name in tags.iter().map(String::as_str).chain([id]) {
+        let _ = docker.remove_image(name, Some(options.clone()), None).await;
+    }
 }
 
 /// Snapshot images carry the kept labels; those whose kept container is gone are orphans.

@@ -36,6 +36,11 @@ fn a_failed_stage_is_kept_and_opened_as_it_failed() {
     let listing = String::from_utf8_lossy(&gantry(repo.path(), &["ps"]).stdout).into_owned();
     assert!(!listing.contains(&passed_run), "a stage that passed is not kept: {listing}");
 
+    let record = std::fs::read_to_string(repo.path().join(".gantry/runs").join(&run).join("record.json")).unwrap();
+    let record: serde_json::Value = serde_json::from_str(&record).unwrap();
+    let image = record["stages"][0]["images"][0]["id"].as_str().unwrap().to_owned();
     let clean = gantry(repo.path(), &["clean", "--run", &run]);
     assert!(String::from_utf8_lossy(&clean.stderr).contains("removed 1 kept container"), "{}", describe(&clean));
+    let gone = std::process::Command::new("docker").args(["image", "inspect", &image]).output().unwrap();
+    assert!(!gone.status.success(), "the untagged image only the kept container held is removed too");
 }
