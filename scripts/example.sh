@@ -4,6 +4,7 @@
 #
 #   scripts/example.sh            # everything, from a fresh machine
 #   GANTRY_SKIP_SETUP=1 scripts/example.sh   # only the gantry part
+#   GANTRY_PROFILE=dev scripts/example.sh    # a debug build (CI shares it with the tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,9 +12,13 @@ if [[ -z ${GANTRY_SKIP_SETUP:-} ]]; then
   bash scripts/setup.sh
 fi
 
-echo "[example] building gantry (release)"
-cargo build --release --locked --quiet -p gantry
-gantry=$PWD/target/release/gantry
+profile=${GANTRY_PROFILE:-release}
+echo "[example] building gantry ($profile)"
+cargo build --profile "$profile" --locked --quiet -p gantry
+case $profile in
+  dev) gantry=$PWD/target/debug/gantry ;;
+  *) gantry=$PWD/target/$profile/gantry ;;
+esac
 example=examples/hello-python
 
 # Builds behind a TLS-intercepting proxy (this machine has one) need the host's CA bundle for
