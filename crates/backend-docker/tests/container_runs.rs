@@ -7,21 +7,12 @@ use std::time::{Duration, Instant};
 
 use bollard::models::ContainerCreateBody;
 use bollard::query_parameters::{CreateContainerOptions, ListContainersOptionsBuilder};
-use common::{BUSYBOX, docker, drain, engine, engine_with};
+use common::{BUSYBOX, docker, drain, engine, engine_with, run_id};
 use gantry_backend_docker::DockerEngine;
 use gantry_engine::{
     ContainerEvent, ContainerRunner, EngineError, OutputStream, RUN_LABEL, RunRequest,
 };
 use tokio::sync::mpsc;
-
-/// A run ID no other test (or earlier test run) uses.
-fn run_id(name: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("test-{name}-{}-{nanos}", std::process::id())
-}
 
 /// IDs of all containers, running or not, labelled with `run_id`.
 async fn containers_of(run_id: &str) -> Vec<String> {

@@ -8,19 +8,10 @@ use std::collections::HashMap;
 
 use bollard::models::{NetworkCreateRequest, VolumeCreateRequest};
 use bollard::query_parameters::TagImageOptionsBuilder;
-use common::{BUSYBOX, docker, drain, engine_with, registry, registry_get};
+use common::{BUSYBOX, docker, drain, engine_with, registry, registry_get, run_id};
 use gantry_engine::pipeline_run::local_image_prefix;
 use gantry_engine::{ImageId, ImagePublisher, RUN_LABEL, RunCleanup, RunRequest, StageContainers};
 use tokio::sync::mpsc;
-
-/// A run ID no other test (or earlier test run) uses.
-fn run_id(name: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("test-{name}-{}-{nanos}", std::process::id())
-}
 
 async fn container_exists(id: &str) -> bool {
     docker().inspect_container(id, None).await.is_ok()

@@ -157,3 +157,12 @@ pub fn registry_get(path: &str) -> std::io::Result<RegistryResponse> {
         .collect();
     Ok((status, headers, body.to_owned()))
 }
+
+/// A run ID no other test (or earlier test run) uses.
+pub fn run_id(name: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("test-{name}-{}-{nanos}", std::process::id())
+}
