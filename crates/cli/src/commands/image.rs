@@ -232,9 +232,15 @@ impl BuildJob {
             Ok(options) => options,
             Err(code) => return code,
         };
+        // The spec compiled before the engine was contacted; only the CA mount differs now.
         let dockerfile = match gantry_image::compile(&self.file, &self.variant, &options) {
             Ok(dockerfile) => dockerfile,
-            Err(_) => unreachable!("the same spec compiled before the engine was contacted"),
+            Err(diagnostics) => {
+                for diagnostic in diagnostics {
+                    eprintln!("gantry: {}: {}", diagnostic.file, diagnostic.message);
+                }
+                return ExitCode::Invalid;
+            }
         };
         let mut request = BuildRequest::new(dockerfile.to_string(), self.context);
         request.target = Some(self.variant.clone());
