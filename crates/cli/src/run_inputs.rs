@@ -40,21 +40,27 @@ pub(crate) fn git(repo: &Path, args: &[&str]) -> Option<String> {
     output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// Files that differ from the commit (untracked ones included, ignored ones not), by path,
-/// with the hash of their content.
+/// Files under `repo` that differ from the commit (untracked ones included, ignored ones
+/// not), by path relative to `repo`, with the hash of their content. `repo` may be a
+/// directory inside the checkout (`-C examples/app`): git names paths from the checkout's top.
 fn changed_files(repo: &Path) -> BTreeMap<String, String> {
-    let Some(status) = git(repo, &["status", "--porcelain=v1", "-z", "--untracked-files=all"]) else {
+    let prefix = git(repo, &["rev-parse", "--show-prefix"]).unwrap_or_default();
+    let prefix = prefix.trim();
+    let Some(status) = git(repo, &["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."]) else {
         return BTreeMap::new();
     };
+    let relative = |path: &str| path.strip_prefix(prefix).unwrap_or(path).to_owned();
     let mut entries = status.split('\0').filter(|e| e.len() > 3);
     let mut changed = BTreeMap::new();
     while let Some(entry) = entries.next() {
         let (code, path) = entry.split_at(3);
         // A rename names its source in the next entry; the source counts as deleted.
         if code.starts_with('R') && let Some(source) = entries.next() {
-            changed.insert(source.to_owned(), DELETED.to_owned());
+            changed.insert(relative(source), DELETED.to_owned());
         }
-        changed.insert(path.to_owned(), file_hash(&repo.join(path)));
+        let path = relative(path);
+        let hash = file_hash(&repo.join(&path));
+        changed.insert(path, hash);
     }
     changed
 }
@@ -104,5 +110,23 @@ mod tests {
         assert!(inputs.changed_files["app.py"].starts_with("sha256:"));
         assert_eq!(inputs.specs.keys().collect::<Vec<_>>(), [".pipeline/config.yaml"]);
         assert_eq!(inputs.limits["jobs"], "2");
+    }
+
+    #[test]
+    fn a_repository_inside_the_checkout_names_its_own_files() {
+        let checkout = tempfile::tempdir().unwrap();
+        let app = checkout.path().join("examples/app");
+        std::fs::create_dir_all(&app).unwrap();
+        std::fs::write(app.join("app.py"), "print(1)\n").unwrap();
+        std::fs::write(checkout.path().join("other.txt"), "x\n").unwrap();
+        run_git(checkout.path(), &["init", "-q"]);
+        run_git(checkout.path(), &["add", "."]);
+        run_git(checkout.path(), &["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "one"]);
+        std::fs::write(app.join("app.py"), "print(2)\n").unwrap();
+        std::fs::write(checkout.path().join("other.txt"), "y\n").unwrap();
+
+        let changed = changed_files(&app);
+        assert_eq!(changed.keys().collect::<Vec<_>>(), ["app.py"]);
+        assert!(changed["app.py"].starts_with("sha256:"), "{changed:?}");
     }
 }
