@@ -109,6 +109,12 @@ impl DockerEngine {
             }
         }
     }
+
+    /// Tags `image` (an ID or a reference) as `repository:tag`: the cache keeps the images of
+    /// cached stages alive with it, and names a restored image as the new run's.
+    pub async fn tag_image(&self, image: &str, repository: &str, tag: &str) -> Result<(), EngineError> {
+        crate::image_push::tag_image(&self.docker, image, repository, tag).await
+    }
 }
 
 impl ImageBuilder for DockerEngine {

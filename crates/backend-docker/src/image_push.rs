@@ -12,6 +12,15 @@ use gantry_engine::{EngineError, ImageId, RegistryAuth};
 use crate::api_failure::ApiFailure;
 
 /// Tags `image` as `repository:tag`, pushes it and returns the digest (`sha256:…`).
+/// Tags `image` (an ID or a reference) as `repository:tag`.
+pub(crate) async fn tag_image(docker: &Docker, image: &str, repository: &str, tag: &str) -> Result<(), EngineError> {
+    let options = TagImageOptionsBuilder::default().repo(repository).tag(tag).build();
+    docker
+        .tag_image(image, Some(options))
+        .await
+        .map_err(|e| ApiFailure::from(e).engine(format!("tag {image} as {repository}:{tag}")))
+}
+
 pub(crate) async fn publish(
     docker: &Docker,
     image: &ImageId,
@@ -20,14 +29,7 @@ pub(crate) async fn publish(
     auth: Option<&RegistryAuth>,
 ) -> Result<String, EngineError> {
     let reference = format!("{repository}:{tag}");
-    let options = TagImageOptionsBuilder::default()
-        .repo(repository)
-        .tag(tag)
-        .build();
-    docker
-        .tag_image(image.as_str(), Some(options))
-        .await
-        .map_err(|e| ApiFailure::from(e).engine(format!("tag {image} as {reference}")))?;
+    tag_image(docker, image.as_str(), repository, tag).await?;
     let push = || format!("push {reference}");
     let options = PushImageOptionsBuilder::default().tag(tag).build();
     let mut progress = docker.push_image(

@@ -40,7 +40,7 @@ fn ctrl_c_stops_the_run_with_130_and_leaves_nothing_behind() {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("gantry"))
         .arg("-C")
         .arg(&repo)
-        .args(["run", "--output", "json"])
+        .args(["run", "--output", "json", "--no-cache"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

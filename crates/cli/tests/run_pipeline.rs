@@ -39,7 +39,7 @@ fn parallel_stages_overlap_then_the_image_is_published_and_files_copied_out() {
 "
     );
     let (_root, repo) = repository(&config);
-    let output = gantry(&repo, &["run", "--jobs", "4", "--output", "json"]);
+    let output = gantry(&repo, &["run", "--jobs", "4", "--output", "json", "--no-cache"]);
     assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
 
     let events: Vec<Value> = String::from_utf8_lossy(&output.stdout)
@@ -99,7 +99,7 @@ fn a_failing_stage_fails_the_run_and_fail_fast_cancels_the_rest() {
 ";
     let (_root, repo) = repository(config);
     let mut command = assert_cmd::Command::cargo_bin("gantry").expect("the gantry binary");
-    let output = command.env("CI", "true").arg("-C").arg(&repo).args(["run", "--jobs", "4"]).output().expect("gantry runs");
+    let output = command.env("CI", "true").arg("-C").arg(&repo).args(["run", "--jobs", "4", "--no-cache"]).output().expect("gantry runs");
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("[bad] about to fail"), "plain lines name their stage: {stderr}");
@@ -139,7 +139,7 @@ fn steps_gantry_does_not_run_yet_fail_with_a_clear_message() {
 "
     );
     let (_root, repo) = repository(&config);
-    let output = gantry(&repo, &["run", "--keep-going", "--progress", "plain"]);
+    let output = gantry(&repo, &["run", "--keep-going", "--progress", "plain", "--no-cache"]);
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
     let record = only_record(&repo);
     let release = stage(&record, "release");
@@ -167,7 +167,7 @@ fn keep_failed_keeps_the_failed_stages_container_for_gantry_shell() {
       - [fine]
 ";
     let (_root, repo) = repository(config);
-    let output = gantry(&repo, &["run", "--keep-going", "--keep-failed", "--progress", "plain"]);
+    let output = gantry(&repo, &["run", "--keep-going", "--keep-failed", "--progress", "plain", "--no-cache"]);
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
     let record = only_record(&repo);
     let run_id = record["run_id"].as_str().expect("a run ID");

@@ -5,7 +5,9 @@
 //! file metadata in the order BuildKit's receiver validates (depth first, names sorted
 //! bytewise, every directory before its contents). This mirrors `fsutil.Walk` as used by
 //! Docker 20.10. The cache key walks the same way, so it sees exactly the files BuildKit
-//! sees. It must not send anything or read file contents.
+//! sees. One difference from Docker: gantry's own state directory at the context root
+//! ([`STATE_DIR`], run records and copied-out files) is never part of a build. It must not
+//! send anything or read file contents.
 
 use std::fs::{self, Metadata};
 use std::os::unix::ffi::OsStrExt;
@@ -15,6 +17,10 @@ use std::path::{Path, PathBuf};
 use crate::entry_stat::EntryStat;
 use crate::ignore_pattern::IgnorePattern;
 use crate::ignore_patterns::IgnorePatterns;
+
+/// gantry's state directory (`.gantry/runs`, `.gantry/artifacts`): never sent to a build,
+/// so that one run's records cannot change the next run's images or cache keys.
+pub const STATE_DIR: &str = ".gantry";
 
 /// How many symlinks a followed path may go through before the walk gives up on it.
 const MAX_LINK_HOPS: usize = 255;
@@ -97,6 +103,9 @@ impl ContextWalk {
             } else {
                 format!("{prefix}/{name_text}")
             };
+            if prefix.is_empty() && name_text == STATE_DIR {
+                continue;
+            }
             let path = dir.join(&name);
             let metadata = fs::symlink_metadata(&path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -268,6 +277,7 @@ mod tests {
             ("secret.txt", "s"),
             ("docs/keep.md", "k"),
             ("docs/drop.md", "d"),
+            (".gantry/runs/1/record.json", "{}"),
         ] {
             let path = dir.path().join(path);
             fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -309,6 +319,15 @@ mod tests {
                 "secret.txt"
             ]
         );
+    }
+
+    #[test]
+    fn gantrys_state_directory_is_never_part_of_a_build() {
+        let dir = context();
+        let followed = ContextWalk::new(dir.path(), &[], &[], &strings(&[".gantry/runs/1/record.json"])).unwrap();
+        assert!(paths(&followed).is_empty());
+        let whole = ContextWalk::new(dir.path(), &[], &[], &[]).unwrap();
+        assert!(!paths(&whole).iter().any(|p| p.starts_with(".gantry")));
     }
 
     #[test]

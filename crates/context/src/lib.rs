@@ -11,7 +11,7 @@ mod entry_stat;
 mod ignore_pattern;
 mod ignore_patterns;
 
-pub use context_walk::{ContextEntry, ContextWalk, GO_MODE_DIR, GO_MODE_SYMLINK};
+pub use context_walk::{ContextEntry, ContextWalk, GO_MODE_DIR, GO_MODE_SYMLINK, STATE_DIR};
 pub use dockerignore::dockerignore_patterns;
 pub use entry_stat::EntryStat;
 pub use ignore_pattern::{BadPattern, IgnorePattern};

@@ -29,6 +29,12 @@ pub struct StageOutput {
     /// The container's environment (secrets redacted), if it ran one.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub environment: BTreeMap<String, String>,
+    /// The stage's cache key (`blake3:…`), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_key: Option<String>,
+    /// The stage did not run: this is an earlier result with the same key, restored.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cached: bool,
 }
 
 /// A value bound under a stage.

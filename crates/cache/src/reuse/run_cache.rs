@@ -82,9 +82,9 @@ impl RunCache {
         }
     }
 
-    /// What went wrong along the way, for the run's summary.
-    pub fn notes(&self) -> Vec<String> {
-        self.notes.lock().map(|notes| notes.clone()).unwrap_or_default()
+    /// What went wrong since the last call (unreadable entries, an unreachable registry).
+    pub fn take_notes(&self) -> Vec<String> {
+        self.notes.lock().map(|mut notes| std::mem::take(&mut *notes)).unwrap_or_default()
     }
 
     fn store_result(&self, pipeline: &str, stage: &str, key: &StageKey, result: StageResult) -> Result<(), String> {

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 
 use gantry_cache::PipelineKeys;
 
-use crate::args::AffectedArgs;
+use crate::args::{AffectedArgs, SelectionArgs};
 use crate::commands::stage_keys::{CheckoutKeys, KeyContext, reasons};
 use crate::exit_code::ExitCode;
 
@@ -22,37 +22,52 @@ pub fn run(repo: &Path, args: &AffectedArgs) -> ExitCode {
 }
 
 fn affected(repo: &Path, args: &AffectedArgs) -> Result<(), ExitCode> {
-    let context = KeyContext::connect()?;
-    let (plan, current) = context.checkout_keys(repo, &args.selection)?;
-    let base_tree = unpack_revision(repo, &args.base)?;
-    let base = match context.checkout_keys(base_tree.path(), &args.selection) {
-        Ok((_, keys)) => keys,
-        Err(_) => {
-            eprintln!("gantry: note: {} has no usable pipeline (above); every stage counts as new", args.base);
-            CheckoutKeys::new()
-        }
-    };
-    let mut unchanged = Vec::new();
     let mut out = String::new();
-    for pipeline in &plan.pipelines {
-        let before = base.get(&pipeline.name);
-        for stage in &pipeline.stages {
-            let name = format!("{}:{}", pipeline.name, stage.name);
-            let lines = stage_reasons(&current[&pipeline.name], before, &stage.name, &args.base);
-            if lines.is_empty() {
-                unchanged.push(name);
-                continue;
-            }
-            out.push_str(&name);
-            out.push('\n');
-            lines.iter().for_each(|line| out.push_str(&format!("  {line}\n")));
+    let mut unchanged = Vec::new();
+    for stage in affected_stages(repo, &args.selection, &args.base)? {
+        let name = format!("{}:{}", stage.pipeline, stage.stage);
+        if stage.reasons.is_empty() {
+            unchanged.push(name);
+            continue;
         }
+        out.push_str(&format!("{name}\n"));
+        stage.reasons.iter().for_each(|line| out.push_str(&format!("  {line}\n")));
     }
     if !unchanged.is_empty() {
         out.push_str(&format!("unchanged: {}\n", unchanged.join(", ")));
     }
     print!("{out}");
     Ok(())
+}
+
+/// A planned stage and why its key differs from the base revision's (empty: it does not).
+pub struct AffectedStage {
+    pub pipeline: String,
+    pub stage: String,
+    pub reasons: Vec<String>,
+}
+
+/// Every planned stage of the working tree, in plan order, with the inputs whose digests
+/// differ from `base`'s.
+pub fn affected_stages(repo: &Path, selection: &SelectionArgs, base: &str) -> Result<Vec<AffectedStage>, ExitCode> {
+    let context = KeyContext::connect()?;
+    let (plan, current) = context.checkout_keys(repo, selection)?;
+    let base_tree = unpack_revision(repo, base)?;
+    let before = match context.checkout_keys(base_tree.path(), selection) {
+        Ok((_, keys)) => keys,
+        Err(_) => {
+            eprintln!("gantry: note: {base} has no usable pipeline (above); every stage counts as new");
+            CheckoutKeys::new()
+        }
+    };
+    let mut stages = Vec::new();
+    for pipeline in &plan.pipelines {
+        for stage in &pipeline.stages {
+            let reasons = stage_reasons(&current[&pipeline.name], before.get(&pipeline.name), &stage.name, base);
+            stages.push(AffectedStage { pipeline: pipeline.name.clone(), stage: stage.name.clone(), reasons });
+        }
+    }
+    Ok(stages)
 }
 
 fn stage_reasons(current: &PipelineKeys, before: Option<&PipelineKeys>, stage: &str, base: &str) -> Vec<String> {

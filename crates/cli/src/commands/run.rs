@@ -9,6 +9,8 @@
 //! its outcome into the exit code.
 
 mod blubber_compiler;
+mod cached_stages;
+mod changed_since;
 mod junit_report;
 mod referenced_environment;
 mod run_folder;
@@ -41,6 +43,8 @@ use crate::run_display::{JsonLines, LiveDisplay, PlainDisplay, RunEventSink, Sum
 use crate::settings::Settings;
 
 use blubber_compiler::BlubberCompiler;
+use cached_stages::CacheSetup;
+use gantry_image::CompileOptions;
 use junit_report::JunitReport;
 use run_folder::RunFolder;
 use run_record::{RECORD_VERSION, RecordWriter, RecordedPlan, RunRecord};
@@ -92,6 +96,29 @@ pub struct RunArgs {
     /// Progress display: live on a terminal (not with CI=true), plain lines otherwise.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
     pub progress: ProgressMode,
+    /// Run every stage without the stage cache: nothing is reused and nothing stored.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Run STAGE even when its result is cached (repeatable).
+    #[arg(long, value_name = "STAGE")]
+    pub rerun: Vec<String>,
+    /// Run only the stages whose inputs differ from REV's (see `gantry affected`), and what
+    /// they need.
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    /// Keep failed results in the cache too (by default a failure always runs again).
+    #[arg(long)]
+    pub cache_failures: bool,
+    /// Share stage results through this OCI registry repository, e.g.
+    /// `http://127.0.0.1:5000/gantry/cache` (results found there are reused).
+    #[arg(long, value_name = "URL", env = "GANTRY_CACHE_REGISTRY")]
+    pub cache_registry: Option<String>,
+    /// Push this run's results to --cache-registry (CI does; laptops usually only pull).
+    #[arg(long, env = "GANTRY_CACHE_PUSH")]
+    pub cache_push: bool,
+    /// Generate Dockerfiles exactly as Blubber does: no package-manager cache mounts.
+    #[arg(long)]
+    pub blubber_compat: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -125,7 +152,10 @@ fn prepare(repo: &Path, args: &RunArgs) -> Result<Prepared, ExitCode> {
         eprintln!("gantry: {message}");
         ExitCode::Invalid
     };
-    let (plan, _) = load_plan(repo, &args.selection)?;
+    let Some(selection) = changed_since::changed_selection(repo, &args.selection, args.changed_since.as_deref())? else {
+        return Err(ExitCode::Ok);
+    };
+    let (plan, _) = load_plan(repo, &selection)?;
     let settings = Settings::load(repo).map_err(|m| invalid(format!("invalid settings file {m}")))?;
     let options = BuildOptions::new(&settings, &args.base_map, args.ca_bundle.as_ref());
     let offline = BlubberCompiler { repo: repo.to_path_buf(), options: options.offline() };
@@ -149,14 +179,17 @@ async fn execute(repo: &Path, args: &RunArgs, prepared: Prepared, engine: Docker
         Err(e) => return infrastructure(e.to_string()),
     };
     let compile = match prepared.options.for_engine(&engine).await {
-        Ok(compile) => compile,
+        Ok(compile) => CompileOptions { package_cache_mounts: !args.blubber_compat, ..compile },
         Err(code) => return code,
     };
     let folder = match RunFolder::create(repo) {
         Ok(folder) => folder,
         Err(e) => return infrastructure(format!("cannot create the run folder in {}: {e}", repo.display())),
     };
-    let settings = run_settings(repo, args, &prepared, &folder, BlubberCompiler { repo: repo.to_path_buf(), options: compile });
+    let setup = CacheSetup { repo, plan: &prepared.plan, options: &compile, environment: &prepared.env, engine: &engine, run_id: &folder.id };
+    let cache = cached_stages::for_run(args, setup).await;
+    let mut settings = run_settings(repo, args, &prepared, &folder, BlubberCompiler { repo: repo.to_path_buf(), options: compile });
+    settings.cache = cache;
     let record = first_record(repo, args, &prepared, &settings, description);
     let (sender, receiver) = mpsc::channel(1024);
     let consumers = spawn_sinks(receiver, sinks(args, &folder, record));
@@ -203,6 +236,7 @@ fn run_settings(repo: &Path, args: &RunArgs, prepared: &Prepared, folder: &RunFo
         scheduling: SchedulerOptions { jobs: jobs(args), keep_going: args.keep_going },
         timeouts: stage_timeouts(&args.timeouts),
         keep_failed: args.keep_failed,
+        cache: None,
     }
 }
 

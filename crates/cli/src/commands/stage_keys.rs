@@ -1,6 +1,7 @@
-//! The cache keys of one checkout's pipelines, as `gantry affected` and `gantry why` need
-//! them: the plan (planned without `setup` values, as keys are), the repository's settings
-//! turned into compile options, and base image IDs from the engine.
+//! The cache keys of one checkout's pipelines, as `gantry run`, `gantry affected` and
+//! `gantry why` need them: the plan (planned without `setup` values, as keys are), the
+//! compile options builds use (base-image map, CA bundle, package-manager cache mounts) and
+//! base image IDs from the engine.
 //!
 //! Without an engine, base images are compared by reference instead of by ID (a note says
 //! so). This module must not print results or run stages.
@@ -11,15 +12,17 @@ use std::path::Path;
 
 use gantry_backend_docker::DockerEngine;
 use gantry_cache::{BaseImages, Digest, KeyCollector, PipelineKeys};
+use gantry_image::CompileOptions;
 use gantry_plan::Plan;
-use tokio::runtime::Runtime;
+use tokio::runtime::{Handle, Runtime};
 
 use crate::args::SelectionArgs;
-use crate::build_options::compile_options;
+use crate::build_options::BuildOptions;
 use crate::exit_code::ExitCode;
 use crate::settings::Settings;
 
-/// What keys are computed with: one async runtime and, if reachable, the engine.
+/// What `affected` and `why` compute keys with: one async runtime and, if reachable, the
+/// engine.
 pub struct KeyContext {
     runtime: Runtime,
     engine: Option<DockerEngine>,
@@ -31,7 +34,8 @@ pub type CheckoutKeys = BTreeMap<String, PipelineKeys>;
 impl KeyContext {
     /// Connects to the engine; an unreachable engine is noted on stderr, not an error.
     pub fn connect() -> Result<Self, ExitCode> {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
+        // A worker thread drives the engine's I/O while `EngineImages` blocks on its handle.
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().map_err(|e| {
             eprintln!("gantry: cannot start the async runtime: {e}");
             ExitCode::Infrastructure
         })?;
@@ -45,43 +49,65 @@ impl KeyContext {
         Ok(Self { runtime, engine })
     }
 
-    /// The plan of the checkout in `repo` for `selection`, and the keys of its pipelines.
+    /// The plan of the checkout in `repo` for `selection`, and the keys of its pipelines,
+    /// compiled as `gantry run` compiles them by default.
     pub fn checkout_keys(&self, repo: &Path, selection: &SelectionArgs) -> Result<(Plan, CheckoutKeys), ExitCode> {
         let (plan, _sources) = crate::commands::pipeline::load_plan(repo, selection)?;
         let settings = Settings::load(repo).map_err(|message| {
             eprintln!("gantry: invalid settings file {message}");
             ExitCode::Invalid
         })?;
-        let options = compile_options(settings.base_map, self.ca_bundle_image(repo, settings.ca_bundle.as_deref())?);
-        let images = EngineImages { context: self, seen: RefCell::default() };
-        let environment = |name: &str| std::env::var(name).ok();
-        let platform = format!("{}/{}", std::env::consts::OS, std::env::consts::ARCH);
-        let collector = KeyCollector { repo, options: &options, images: &images, environment: &environment, platform: &platform };
-        let keys = plan.pipelines.iter().map(|p| (p.name.clone(), collector.pipeline_keys(p))).collect();
+        let build = BuildOptions::new(&settings, &[], None);
+        let mut options = match &self.engine {
+            Some(engine) => self.runtime.block_on(build.for_engine(engine))?,
+            None => build.offline(),
+        };
+        options.package_cache_mounts = true;
+        let images = EngineImages::new(self.runtime.handle().clone(), self.engine.clone());
+        let keys = plan_keys(repo, &plan, &options, &images, &|name| std::env::var(name).ok());
         Ok((plan, keys))
-    }
-
-    /// The CA-bundle image builds mount, named as `gantry image build` names it.
-    fn ca_bundle_image(&self, repo: &Path, bundle: Option<&Path>) -> Result<Option<String>, ExitCode> {
-        let (Some(bundle), Some(engine)) = (bundle, &self.engine) else { return Ok(None) };
-        let pem = std::fs::read(repo.join(bundle)).map_err(|e| {
-            eprintln!("gantry: cannot read the CA bundle {}: {e}", bundle.display());
-            ExitCode::Invalid
-        })?;
-        self.runtime.block_on(engine.import_ca_bundle(&pem)).map(Some).map_err(|e| {
-            eprintln!("gantry: {e}");
-            ExitCode::Infrastructure
-        })
     }
 }
 
-/// Base image IDs from the engine, each looked up once.
-struct EngineImages<'a> {
-    context: &'a KeyContext,
+/// The keys of every pipeline of `plan` in the checkout at `repo`.
+pub fn plan_keys(
+    repo: &Path,
+    plan: &Plan,
+    options: &CompileOptions,
+    images: &dyn BaseImages,
+    environment: &dyn Fn(&str) -> Option<String>,
+) -> CheckoutKeys {
+    let platform = format!("{}/{}", std::env::consts::OS, std::env::consts::ARCH);
+    let collector = KeyCollector { repo, options, images, environment, platform: &platform };
+    plan.pipelines.iter().map(|p| (p.name.clone(), collector.pipeline_keys(p))).collect()
+}
+
+/// Base image IDs from the engine, each looked up once. Blocks on `handle`: use it from a
+/// thread that is not running async tasks (`spawn_blocking`, or outside any runtime).
+pub struct EngineImages {
+    handle: Handle,
+    engine: Option<DockerEngine>,
     seen: RefCell<BTreeMap<String, Result<Digest, String>>>,
 }
 
-impl BaseImages for EngineImages<'_> {
+impl EngineImages {
+    pub fn new(handle: Handle, engine: Option<DockerEngine>) -> Self {
+        Self { handle, engine, seen: RefCell::default() }
+    }
+
+    fn look_up(&self, reference: &str) -> Result<Digest, String> {
+        let Some(engine) = &self.engine else {
+            return Ok(Digest::blake3(format!("reference\0{reference}").as_bytes()));
+        };
+        match self.handle.block_on(engine.image_id(reference)) {
+            Ok(Some(id)) => id.parse().map_err(|e| format!("the engine's ID for {reference}: {e}")),
+            Ok(None) => Err(format!("the engine has no image {reference} (gantry never pulls base images)")),
+            Err(error) => Err(error.to_string()),
+        }
+    }
+}
+
+impl BaseImages for EngineImages {
     fn image_id(&self, reference: &str) -> Result<Digest, String> {
         if let Some(known) = self.seen.borrow().get(reference) {
             return known.clone();
@@ -89,19 +115,6 @@ impl BaseImages for EngineImages<'_> {
         let found = self.look_up(reference);
         self.seen.borrow_mut().insert(reference.to_owned(), found.clone());
         found
-    }
-}
-
-impl EngineImages<'_> {
-    fn look_up(&self, reference: &str) -> Result<Digest, String> {
-        let Some(engine) = &self.context.engine else {
-            return Ok(Digest::blake3(format!("reference\0{reference}").as_bytes()));
-        };
-        match self.context.runtime.block_on(engine.image_id(reference)) {
-            Ok(Some(id)) => id.parse().map_err(|e| format!("the engine's ID for {reference}: {e}")),
-            Ok(None) => Err(format!("the engine has no image {reference} (gantry never pulls base images)")),
-            Err(error) => Err(error.to_string()),
-        }
     }
 }
 

@@ -49,10 +49,25 @@ pub fn outcome_words(report: &StageReport) -> String {
     let duration = seconds(report.duration_ms);
     let reason = report.reason.as_deref().unwrap_or_default();
     match report.status {
+        StageStatus::Ok if report.output.cached => format!("cached ({})", short_key(report)),
         StageStatus::Ok => format!("ok in {duration}"),
         StageStatus::Skipped => format!("skipped: {reason}"),
         status => format!("{} after {duration}: {reason}", status.name()),
     }
+}
+
+/// `cached` for a restored stage, else the status's name: what the STATUS column says.
+pub fn status_word(report: &StageReport) -> &'static str {
+    match report.status {
+        StageStatus::Ok if report.output.cached => "cached",
+        status => status.name(),
+    }
+}
+
+/// The first 12 hex digits of the stage's cache key.
+fn short_key(report: &StageReport) -> String {
+    let key = report.output.cache_key.as_deref().unwrap_or("no key");
+    key.get(..19).unwrap_or(key).to_owned()
 }
 
 /// Milliseconds as seconds with one decimal, e.g. `3.2s`.

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use gantry_engine::{RunEvent, StageReport};
 
 use super::plain_display::outcome_name;
-use super::{RunEventSink, seconds};
+use super::{RunEventSink, seconds, status_word};
 
 pub struct SummaryTable {
     rows: Vec<[String; 4]>,
@@ -28,7 +28,7 @@ impl RunEventSink for SummaryTable {
     fn event(&mut self, event: &RunEvent) {
         match event {
             RunEvent::StageFinished { stage, report, .. } => {
-                self.rows.push([stage.to_string(), report.status.name().to_owned(), seconds(report.duration_ms), result(report)]);
+                self.rows.push([stage.to_string(), status_word(report).to_owned(), seconds(report.duration_ms), result(report)]);
             }
             RunEvent::RunFinished { outcome, duration_ms, .. } => {
                 let mut text = table(&self.rows);

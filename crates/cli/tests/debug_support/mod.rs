@@ -169,7 +169,8 @@ pub const BAD_TOKEN: &str = "s3cr3t-x";
 /// `gantry run ARGS` in `repo` with `MODE` and `API_TOKEN` set, plain progress.
 pub fn gantry_run(repo: &Path, mode: &str, token: &str, args: &[&str]) -> Output {
     let mut command = assert_cmd::Command::cargo_bin("gantry").expect("the gantry binary is built for tests");
-    command.arg("-C").arg(repo).arg("run").args(["--progress", "plain"]).args(args);
+    // These tests look at real executions (a secret's value is no cache input): never reuse.
+    command.arg("-C").arg(repo).arg("run").args(["--progress", "plain", "--no-cache"]).args(args);
     command.env("MODE", mode).env("API_TOKEN", token).output().expect("gantry runs")
 }
 

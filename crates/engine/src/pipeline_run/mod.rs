@@ -72,8 +72,9 @@ pub async fn run_plan<B: RunBackend>(
         })
         .await;
     let keep_failed = settings.keep_failed;
+    let cache = settings.cache.clone();
     let executor = Arc::new(PipelineStages::new(backend.clone(), settings));
-    let scheduler = Scheduler::new(executor.clone(), options, events.clone(), cancel);
+    let scheduler = Scheduler::new(executor.clone(), options, events.clone(), cancel).with_cache(cache);
     let mut outcome = RunOutcome::Succeeded;
     let mut kept = Vec::new();
     for pipeline in &plan.pipelines {

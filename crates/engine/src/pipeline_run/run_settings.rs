@@ -34,5 +34,7 @@ pub struct RunSettings {
     /// Keep the containers of stages whose command failed (labelled
     /// [`KEPT_LABEL`](crate::KEPT_LABEL)) for `gantry shell --failed`, instead of removing them.
     pub keep_failed: bool,
+    /// Asked before each stage runs; `None` runs every stage (see [`StageCache`](crate::StageCache)).
+    pub cache: Option<Arc<dyn crate::StageCache>>,
     pub timeouts: StageTimeouts,
 }

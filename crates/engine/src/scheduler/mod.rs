@@ -8,6 +8,7 @@
 //! stages report back by message. It must not know what a stage does, nor touch the engine:
 //! removing what stopped stages left behind is the caller's job (by the run's label).
 
+mod cached_execution;
 mod scheduler_run;
 mod stage_context;
 mod stage_executor;
@@ -21,7 +22,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::{RunEvent, RunOutcome, StageReport};
+use crate::{RunEvent, RunOutcome, StageCache, StageReport};
 
 pub use stage_context::{AncestorExports, StageContext, StageExports};
 pub use stage_executor::{StageExecutor, StageOutcome};
@@ -52,6 +53,8 @@ pub struct Scheduler<E> {
     options: SchedulerOptions,
     events: mpsc::Sender<RunEvent>,
     cancel: CancellationToken,
+    /// Asked before each stage runs (see [`StageCache`]); `None` runs every stage.
+    cache: Option<Arc<dyn StageCache>>,
 }
 
 /// How every stage of one pipeline ended.
@@ -84,7 +87,14 @@ impl<E: StageExecutor> Scheduler<E> {
             options,
             events,
             cancel,
+            cache: None,
         }
+    }
+
+    /// Consults `cache` before each stage: a stage it restores does not run.
+    pub fn with_cache(mut self, cache: Option<Arc<dyn StageCache>>) -> Self {
+        self.cache = cache;
+        self
     }
 
     /// Runs the stages of `pipeline` (in plan order: every stage after the stages it needs)

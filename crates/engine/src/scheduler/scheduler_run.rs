@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 
 use tokio::task::{Id, JoinError, JoinSet};
 
-use crate::{FailureKind, RunEvent, StageRef, StageReport, StageStatus, Timestamp};
+use crate::{FailureKind, RunEvent, StageCache, StageRef, StageReport, StageStatus, Timestamp};
+
+use super::cached_execution::execute_with_cache;
 
 use super::stage_graph::StageGraph;
 use super::{
@@ -38,7 +40,7 @@ pub(super) struct SchedulerRun<'s, E: StageExecutor> {
 
 /// How a stage's task ended on its own.
 enum TaskEnd {
-    Finished(StageOutcome),
+    Finished(Box<StageOutcome>),
     TimedOut(Duration),
 }
 
@@ -151,11 +153,12 @@ impl<'s, E: StageExecutor> SchedulerRun<'s, E> {
             self.scheduler.events.clone(),
         );
         let executor = self.scheduler.executor.clone();
+        let cache = self.scheduler.cache.clone();
         let node = self.nodes[index].clone();
         let instant = Instant::now();
         let handle = self
             .running
-            .spawn(async move { execute(&*executor, &node, context).await });
+            .spawn(async move { execute(&*executor, cache.as_deref(), &node, context).await });
         self.started
             .insert(handle.id(), Started { index, instant, at });
     }
@@ -182,7 +185,7 @@ impl<'s, E: StageExecutor> SchedulerRun<'s, E> {
             return;
         };
         let mut report = match end {
-            Ok(TaskEnd::Finished(outcome)) => finished_report(outcome),
+            Ok(TaskEnd::Finished(outcome)) => finished_report(*outcome),
             Ok(TaskEnd::TimedOut(limit)) => not_ok(
                 StageStatus::TimedOut,
                 format!("ran longer than its timeout of {}", seconds(limit)),
@@ -304,14 +307,20 @@ impl<'s, E: StageExecutor> SchedulerRun<'s, E> {
 
 async fn execute<E: StageExecutor>(
     executor: &E,
+    cache: Option<&dyn StageCache>,
     node: &StageNode<E::Stage>,
     context: StageContext,
 ) -> TaskEnd {
-    let work = executor.execute(&node.stage, context);
+    let work = async {
+        match cache {
+            Some(cache) => execute_with_cache(executor, cache, &node.stage, context).await,
+            None => executor.execute(&node.stage, context).await,
+        }
+    };
     match node.timeout {
-        None => TaskEnd::Finished(work.await),
+        None => TaskEnd::Finished(Box::new(work.await)),
         Some(limit) => match tokio::time::timeout(limit, work).await {
-            Ok(outcome) => TaskEnd::Finished(outcome),
+            Ok(outcome) => TaskEnd::Finished(Box::new(outcome)),
             Err(_) => TaskEnd::TimedOut(limit),
         },
     }
