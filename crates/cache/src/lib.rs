@@ -28,7 +28,7 @@ pub use key::digest::{Algorithm, BadDigest, Digest};
 pub use key::input_change::InputChange;
 pub use key::input_name::{InputKind, InputName};
 pub use key::key_inputs::{InputValue, KEY_SCHEME, KeyInputs};
-pub use key::step_inputs::{Cacheability, add_step_inputs, cacheability, environment_references};
+pub use key::step_inputs::{Cacheability, add_step_inputs, binding_references, cacheability, environment_references};
 pub use inputs::base_images::{BaseImages, image_references};
 pub use inputs::context_files::{ContextSelection, DOCKERIGNORE, add_context_inputs};
 pub use inputs::key_collector::KeyCollector;

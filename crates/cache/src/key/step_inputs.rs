@@ -7,7 +7,7 @@
 //! values as `env:` inputs). Credentials enter by id and variable name only: their values
 //! are never read. This module is pure and must not read the environment.
 
-use gantry_plan::{PlannedStage, Segment, Steps, Text};
+use gantry_plan::{BindingRef, PlannedStage, Segment, Steps, Text};
 
 use crate::key::input_name::{InputKind, InputName};
 use crate::key::key_inputs::KeyInputs;
@@ -91,6 +91,11 @@ pub fn environment_references(steps: &Steps) -> Vec<String> {
     names.sort();
     names.dedup();
     names
+}
+
+/// The `${stage.key}` values the steps read, in step order (repeats kept).
+pub fn binding_references(steps: &Steps) -> Vec<&BindingRef> {
+    step_texts(steps).into_iter().flat_map(Text::bindings).collect()
 }
 
 /// Every text of the steps that a key reads.

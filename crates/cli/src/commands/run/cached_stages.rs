@@ -5,12 +5,12 @@
 //!
 //! This module must not run stages or compute keys itself (`stage_keys` does).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use gantry_backend_docker::DockerEngine;
-use gantry_cache::{CacheDecision, CacheEntry, CachePolicy, LocalStore, RegistryCache, RunCache, StageResult};
+use gantry_cache::{CacheDecision, CacheEntry, CachePolicy, LocalStore, RegistryCache, RunCache, StageResult, binding_references};
 use gantry_engine::pipeline_run::local_image_prefix;
 use gantry_engine::{BindingValue, CacheFuture, CacheLookup, CachedResult, StageCache, StageOutput, StageRef};
 use gantry_image::CompileOptions;
@@ -26,12 +26,17 @@ const CACHE_REPOSITORY: &str = "gantry.local/cache";
 const LOG_BLOB: &str = "log.json";
 /// Blobs holding files the stage copied out, by their path under the repository.
 const FILES_PREFIX: &str = "files/";
+/// The binding that names a built image in the run that built it.
+const LOCAL_NAME: &str = "imageLocalName";
 
 pub struct CachedStages {
     cache: RunCache,
     engine: DockerEngine,
     run_id: String,
     repo: PathBuf,
+    /// `pipeline:stage` of the stages whose `imageLocalName` a later stage reads: only their
+    /// restored images need a name in this run.
+    named_images: BTreeSet<String>,
 }
 
 /// What the run's cache needs besides the flags.
@@ -70,7 +75,20 @@ pub async fn for_run(args: &RunArgs, setup: CacheSetup<'_>) -> Option<Arc<dyn St
         cache.add_pipeline(&pipeline, keys);
     }
     let engine = setup.engine.clone();
-    Some(Arc::new(CachedStages { cache, engine, run_id: setup.run_id.to_owned(), repo: setup.repo.to_path_buf() }))
+    let named_images = local_names_read(setup.plan);
+    Some(Arc::new(CachedStages { cache, engine, run_id: setup.run_id.to_owned(), repo: setup.repo.to_path_buf(), named_images }))
+}
+
+/// `pipeline:stage` of every stage whose `imageLocalName` some stage of its pipeline reads.
+fn local_names_read(plan: &Plan) -> BTreeSet<String> {
+    let mut read = BTreeSet::new();
+    for pipeline in &plan.pipelines {
+        for stage in &pipeline.stages {
+            let references = binding_references(&stage.steps).into_iter().filter(|b| b.key == LOCAL_NAME);
+            read.extend(references.map(|b| format!("{}:{}", pipeline.name, b.stage)));
+        }
+    }
+    read
 }
 
 fn note(problem: &str) -> Option<Arc<dyn StageCache>> {
@@ -106,14 +124,14 @@ impl CachedStages {
         self.print_notes();
         match decision {
             CacheDecision::Run { reason } => CacheLookup::Run { reason, key },
-            CacheDecision::Reuse(entry) => match self.restore(&entry).await {
+            CacheDecision::Reuse(entry) => match self.restore(stage, &entry).await {
                 Ok(result) => CacheLookup::Restore(Box::new(result)),
                 Err(reason) => CacheLookup::Run { reason, key },
             },
         }
     }
 
-    async fn restore(&self, entry: &CacheEntry) -> Result<CachedResult, String> {
+    async fn restore(&self, stage: &StageRef, entry: &CacheEntry) -> Result<CachedResult, String> {
         let mut result: CachedResult =
             serde_json::from_value(entry.result.clone()).map_err(|e| format!("its cached result does not decode: {e}"))?;
         result.log = self.cache.blob(entry, LOG_BLOB).and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default();
@@ -123,21 +141,23 @@ impl CachedStages {
                 _ => return Err(format!("its cached image {} is no longer on the engine", image.id)),
             }
         }
-        self.name_for_this_run(&mut result.output).await?;
+        if self.named_images.contains(&format!("{}:{}", stage.pipeline, stage.stage)) {
+            self.name_for_this_run(&mut result.output).await?;
+        }
         self.restore_files(entry)?;
         Ok(result)
     }
 
-    /// `imageLocalName` is a tag of the run that built it; later stages of this run (and this
-    /// run's cleanup) expect one of this run's.
+    /// `imageLocalName` is a tag of the run that built it; a later stage of this run that reads
+    /// it needs one of this run's (which this run's cleanup removes again).
     async fn name_for_this_run(&self, output: &mut StageOutput) -> Result<(), String> {
-        let (Some(BindingValue::Text(old)), Some(image)) = (output.exports.get("imageLocalName"), output.images.last()) else {
+        let (Some(BindingValue::Text(old)), Some(image)) = (output.exports.get(LOCAL_NAME), output.images.last()) else {
             return Ok(());
         };
         let name = old.rsplit('/').next().unwrap_or(old);
         let repository = format!("{}{name}", local_image_prefix(&self.run_id));
         self.engine.tag_image(&image.id, &repository, "latest").await.map_err(|e| e.to_string())?;
-        output.exports.insert("imageLocalName".into(), BindingValue::Text(repository));
+        output.exports.insert(LOCAL_NAME.into(), BindingValue::Text(repository));
         Ok(())
     }
 
