@@ -148,3 +148,12 @@ fn why_says_a_stage_runs_when_the_cache_has_no_earlier_result() {
     assert_eq!(code, 2);
     assert!(stderr.contains("no planned stage `nope`"), "{stderr}");
 }
+
+#[test]
+fn run_changed_since_a_revision_with_no_changes_has_nothing_to_run() {
+    let repo = Repo::new();
+    let (code, _, stderr) = repo.gantry(&["run", "--changed-since", "HEAD"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("no stage's inputs changed since HEAD; nothing to run"), "{stderr}");
+    assert_eq!(leftovers(repo.tmp.path()), 0);
+}
