@@ -31,6 +31,7 @@ mod image_id;
 mod image_publisher;
 mod kept_container;
 mod output_stream;
+mod release_steps;
 pub mod pipeline_run;
 mod run_cleanup;
 mod run_event;
@@ -63,6 +64,9 @@ pub use kept_container::{KEPT_LABEL, KeptContainer, PIPELINE_LABEL, STAGE_LABEL}
 pub use output_stream::OutputStream;
 pub use run_event::{
     LogSource, PipelineSummary, RUN_EVENT_VERSION, RunEvent, RunEventLine, StageRef, StageSummary, Timestamp,
+};
+pub use release_steps::{
+    ChartDeploy, ChartPromotion, ChartRelease, PromotedChart, ReleaseFuture, ReleaseStepError, ReleaseSteps,
 };
 pub use run_outcome::RunOutcome;
 pub use run_cleanup::{RemovedResources, RunCleanup};

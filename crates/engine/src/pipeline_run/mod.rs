@@ -1,7 +1,8 @@
 //! The PipelineLib executor: runs a [`Plan`] on a backend — pipelines one after the other (a
 //! failed pipeline stops the ones after it unless `keep_going`), each pipeline's stages
-//! through the [`Scheduler`] — and removes everything the run created on the engine when it
-//! ends, however it ends (success, failure, timeout, Ctrl-C).
+//! through the [`Scheduler`] — and removes everything the run created on the engine, and
+//! the temporary releases its `deploy` steps made, when it ends, however it ends (success,
+//! failure, timeout, Ctrl-C).
 //!
 //! It must not read files, the environment or the terminal: the caller hands over what the
 //! run needs in [`RunSettings`] and consumes the [`RunEvent`] stream.
@@ -12,6 +13,7 @@ mod local_image;
 mod pipeline_stages;
 mod publish_step;
 mod registry_target;
+mod release_step;
 mod run_settings;
 mod run_step;
 mod secret_redactor;
@@ -94,9 +96,21 @@ pub async fn run_plan<B: RunBackend>(
             kept.extend(failed_containers(&report));
         }
     }
-    let error = cleanup(backend.as_ref(), &run_id, &kept, outcome)
+    let teardown = match &executor.settings.releases {
+        Some(releases) => releases
+            .teardown()
+            .await
+            .err()
+            .map(|error| format!("tearing down the run's releases: {error}")),
+        None => None,
+    };
+    let removal = cleanup(backend.as_ref(), &run_id, &kept, outcome)
         .await
         .err();
+    let error = match (teardown, removal) {
+        (Some(teardown), Some(removal)) => Some(format!("{teardown}; {removal}")),
+        (teardown, removal) => teardown.or(removal),
+    };
     if error.is_some() {
         outcome = outcome.worst(RunOutcome::Infrastructure);
     }

@@ -37,4 +37,6 @@ pub struct RunSettings {
     /// Asked before each stage runs; `None` runs every stage (see [`StageCache`](crate::StageCache)).
     pub cache: Option<Arc<dyn crate::StageCache>>,
     pub timeouts: StageTimeouts,
+    /// Where `deploy` and `promote` steps go; `None` fails those steps with a hint.
+    pub releases: Option<Arc<dyn crate::ReleaseSteps>>,
 }

@@ -62,10 +62,10 @@ impl<'a, B: RunBackend> StageRun<'a, B> {
             self.publish(publish).await?;
         }
         if !steps.promote.is_empty() {
-            return Err(unsupported("promote", "opening deployment-charts changes"));
+            self.promote(&steps.promote).await?;
         }
-        if steps.deploy.is_some() {
-            return Err(unsupported("deploy", "installing Helm charts"));
+        if let Some(deploy) = &steps.deploy {
+            self.deploy(deploy).await?;
         }
         for export in &steps.exports {
             let value = self

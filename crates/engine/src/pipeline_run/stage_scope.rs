@@ -64,6 +64,28 @@ impl<'a> StageScope<'a> {
         })
     }
 
+    /// `value` as structured data (deploy `overrides`): texts rendered, numbers as numbers
+    /// when they read as one, maps with rendered keys.
+    pub fn render_json(&self, field: &str, value: &Value) -> Result<serde_json::Value, StageFailure> {
+        use serde_json::Value as Json;
+        Ok(match value {
+            Value::Text(text) => Json::String(self.render(field, text)?),
+            Value::Bool(value) => Json::Bool(*value),
+            Value::Number(text) => serde_json::from_str::<serde_json::Number>(text)
+                .map_or_else(|_| Json::String(text.clone()), Json::Number),
+            Value::Null => Json::Null,
+            Value::List(items) => Json::Array(
+                items.iter().map(|item| self.render_json(field, item)).collect::<Result<_, _>>()?,
+            ),
+            Value::Map(entries) => Json::Object(
+                entries
+                    .iter()
+                    .map(|(key, value)| Ok((self.render(field, key)?, self.render_json(field, value)?)))
+                    .collect::<Result<_, StageFailure>>()?,
+            ),
+        })
+    }
+
     pub fn setup_value(&self, key: &str) -> &'a str {
         self.setup.get(key).map_or("", String::as_str)
     }
@@ -159,6 +181,19 @@ mod tests {
         assert_eq!(
             scope.render_value("exports.v", &value).unwrap(),
             "[k:[true, x]]"
+        );
+        let overrides = Value::Map(vec![(
+            Text::literal("main_app"),
+            Value::Map(vec![
+                (Text::literal("port"), Value::Number("8000".into())),
+                (Text::literal("owner"), Value::Text(text.clone())),
+                (Text::literal("ratio"), Value::Number("0x1F".into())),
+            ]),
+        )]);
+        assert_eq!(
+            scope.render_json("deploy.overrides", &overrides).unwrap(),
+            serde_json::json!({"main_app": {"port": 8000, "owner": "abc [1, latest] mathoid/root", "ratio": "0x1F"}}),
+            "numbers JSON can read stay numbers, others stay as written"
         );
     }
 }
