@@ -9,12 +9,14 @@
 //! from the render and lint path.
 
 mod chart_values;
+mod ci_releases;
 mod helm_call;
 mod helm_cli;
 mod helm_release;
 mod helm_target;
 
 pub use chart_values::{ChartValues, PIPELINELIB_REGISTRY};
+pub use ci_releases::{CiClusterSettings, CiDeploy, CiReleases};
 pub use helm_call::HelmCall;
 pub use helm_cli::{HelmCli, INSTALLED_HELM};
 pub use helm_release::{CI_NAMESPACE, DEFAULT_TIMEOUT, HelmRelease};
