@@ -1,8 +1,6 @@
 //! `gantry image check` on bad (and good) Blubber files: what users see, snapshotted.
 //! Adding a case is adding a file to tests/cases/image-check/.
 
-use std::path::Path;
-
 use assert_cmd::Command;
 
 #[test]

@@ -36,7 +36,8 @@ fn hello_python_lints_and_tests_in_parallel_then_publishes_its_production_image(
     let repo = root.path().join("hello-python");
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/hello-python"), &repo);
     let mut command = assert_cmd::Command::cargo_bin("gantry").expect("the gantry binary");
-    command.arg("-C").arg(&repo).args(["run", "--progress", "plain", "--jobs", "2", "--no-cache"]);
+    // The `test` pipeline; `review` (a preview environment) is tested in run_release_steps.rs.
+    command.arg("-C").arg(&repo).args(["run", "test", "--progress", "plain", "--jobs", "2", "--no-cache"]);
     // pip reaches PyPI through a TLS-intercepting proxy on these machines.
     let host_bundle = Path::new("/etc/ssl/certs/ca-certificates.crt");
     if host_bundle.exists() {

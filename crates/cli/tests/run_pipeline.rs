@@ -116,7 +116,7 @@ fn a_failing_stage_fails_the_run_and_fail_fast_cancels_the_rest() {
 }
 
 #[test]
-fn steps_gantry_does_not_run_yet_fail_with_a_clear_message() {
+fn unconfigured_and_unsupported_steps_fail_with_a_clear_message() {
     if !engine_has(BOOKWORM) {
         return;
     }
@@ -143,8 +143,9 @@ fn steps_gantry_does_not_run_yet_fail_with_a_clear_message() {
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
     let record = only_record(&repo);
     let release = stage(&record, "release");
-    assert!(release["reason"].as_str().is_some_and(|r| r.starts_with("promote: not supported yet")), "{release:#}");
-    assert_eq!(release["failure"], "unsupported");
+    let reason = release["reason"].as_str().unwrap_or_default();
+    assert!(reason.starts_with("promote: ") && reason.contains("set [promote] charts-repository"), "{release:#}");
+    assert_eq!(release["failure"], "invalid");
     assert!(release["published"].as_array().is_some_and(|p| !p.is_empty()), "publish ran before promote: {release:#}");
     let downstream = stage(&record, "downstream");
     assert!(downstream["reason"].as_str().is_some_and(|r| r.starts_with("trigger: not supported yet")), "{downstream:#}");

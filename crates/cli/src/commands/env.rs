@@ -193,7 +193,7 @@ where
     F: FnOnce(PreviewHost) -> Fut,
     Fut: std::future::Future<Output = Result<(), DeployError>>,
 {
-    let settings = match settings(proxy) {
+    let settings = match preview_settings(proxy) {
         Ok(settings) => settings,
         Err(error) => return report(&error),
     };
@@ -214,7 +214,7 @@ where
     }
 }
 
-fn settings(proxy: &ProxyArgs) -> Result<PreviewSettings, DeployError> {
+pub(crate) fn preview_settings(proxy: &ProxyArgs) -> Result<PreviewSettings, DeployError> {
     Ok(PreviewSettings {
         namespace: Namespace::new(&proxy.namespace)?,
         proxy_image: proxy.proxy_image.clone(),
@@ -265,7 +265,15 @@ impl Change {
     fn name(&self) -> Option<EnvironmentName> {
         match (&self.branch, &self.commit) {
             (Some(branch), _) if branch != "HEAD" => EnvironmentName::from_branch(branch),
-            (_, Some(commit)) => EnvironmentName::new(&format!("change-{}", &commit[..commit.len().min(8)])).ok(),
+            _ => EnvironmentName::new(&self.label()?).ok(),
+        }
+    }
+
+    /// The branch, or `change-<short commit>` on a detached HEAD.
+    pub(crate) fn label(&self) -> Option<String> {
+        match (&self.branch, &self.commit) {
+            (Some(branch), _) if branch != "HEAD" => Some(branch.clone()),
+            (_, Some(commit)) => Some(format!("change-{}", &commit[..commit.len().min(8)])),
             _ => None,
         }
     }

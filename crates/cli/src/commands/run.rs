@@ -15,6 +15,7 @@ mod junit_report;
 mod referenced_environment;
 mod run_folder;
 pub(crate) mod run_record;
+mod run_releases;
 mod run_secrets;
 mod setup_values;
 mod stage_logs;
@@ -47,6 +48,7 @@ use cached_stages::CacheSetup;
 use gantry_image::CompileOptions;
 use junit_report::JunitReport;
 use run_folder::RunFolder;
+use run_releases::RunReleases;
 use run_record::{RECORD_VERSION, RecordWriter, RecordedPlan, RunRecord};
 use stage_logs::StageLogs;
 use stage_timeout::{StageTimeout, parse_stage_timeout};
@@ -119,6 +121,11 @@ pub struct RunArgs {
     /// Generate Dockerfiles exactly as Blubber does: no package-manager cache mounts.
     #[arg(long)]
     pub blubber_compat: bool,
+    /// Where `deploy` steps put their release (default: `[deploy] target` in gantry.toml):
+    /// `docker`, a preview environment on this host with a URL; `kubernetes`, a CI release
+    /// through helm, removed when the run ends.
+    #[arg(long, value_enum, value_name = "TARGET")]
+    pub deploy_target: Option<crate::settings::StepTarget>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -188,8 +195,17 @@ async fn execute(repo: &Path, args: &RunArgs, prepared: Prepared, engine: Docker
     };
     let setup = CacheSetup { repo, plan: &prepared.plan, options: &compile, environment: &prepared.env, engine: &engine, run_id: &folder.id };
     let cache = cached_stages::for_run(args, setup).await;
+    let releases = RunReleases::from_settings(repo, &folder.dir, &prepared.settings.deploy, args.deploy_target, &prepared.settings.promote);
+    let releases = match releases {
+        Ok(releases) => releases,
+        Err(message) => {
+            eprintln!("gantry: {message}");
+            return ExitCode::Invalid;
+        }
+    };
     let mut settings = run_settings(repo, args, &prepared, &folder, BlubberCompiler { repo: repo.to_path_buf(), options: compile });
     settings.cache = cache;
+    settings.releases = Some(Arc::new(releases));
     let record = first_record(repo, args, &prepared, &settings, description);
     let (sender, receiver) = mpsc::channel(1024);
     let consumers = spawn_sinks(receiver, sinks(args, &folder, record));
@@ -237,6 +253,7 @@ fn run_settings(repo: &Path, args: &RunArgs, prepared: &Prepared, folder: &RunFo
         timeouts: stage_timeouts(&args.timeouts),
         keep_failed: args.keep_failed,
         cache: None,
+        releases: None,
     }
 }
 

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use gantry_engine::{RunEvent, StageReport};
+use gantry_engine::{BindingValue, RunEvent, StageReport};
 
 use super::plain_display::outcome_name;
 use super::{RunEventSink, seconds, status_word};
@@ -40,12 +40,17 @@ impl RunEventSink for SummaryTable {
     }
 }
 
-/// What the stage left: its published references, else its image, else why it failed.
+/// What the stage left: the URL its deploy answers at, its published references, else its
+/// image, else why it failed.
 fn result(report: &StageReport) -> String {
     let output = &report.output;
-    if !output.published.is_empty() {
-        let published: Vec<String> = output.published.iter().map(|p| format!("{}@{}", p.reference, p.digest)).collect();
-        return published.join(" ");
+    let url = match output.exports.get("url") {
+        Some(BindingValue::Text(url)) if report.reason.is_none() => Some(url.clone()),
+        _ => None,
+    };
+    if url.is_some() || !output.published.is_empty() {
+        let published = output.published.iter().map(|p| format!("{}@{}", p.reference, p.digest));
+        return url.into_iter().chain(published).collect::<Vec<_>>().join(" ");
     }
     match (&report.reason, output.images.last()) {
         (Some(reason), _) => reason.lines().next().unwrap_or_default().to_owned(),
