@@ -1,17 +1,21 @@
-//! `gantry deploy`, `gantry deploy status|rollback|history`: releases on a Docker Swarm with
-//! canary steps and automatic rollback (exit 4).
+//! `gantry deploy`, `gantry deploy status|rollback|history`: releases on a target — a Docker
+//! Swarm with canary steps and automatic rollback (exit 4), one Docker host, or a Kubernetes
+//! cluster through Helm — all through [`DeployTarget`].
 //!
-//! This module turns flags into a [`DeployRequest`] and [`SwarmSettings`], renders the
-//! [`DeployEvent`] stream and maps outcomes to exit codes. It must not talk to the engine
-//! itself (`gantry_deploy::swarm` does) and must not build images: a deploy takes an image
-//! the registry has, so a config-only change never rebuilds.
+//! This module turns flags and `[deploy]` settings into a [`DeployRequest`] and a target,
+//! renders the [`DeployEvent`] stream and maps outcomes to exit codes. It must not talk to
+//! the engine, helm or a cluster itself (`gantry_deploy` does) and must not build images: a
+//! deploy takes an image the registry has, so a config-only change never rebuilds.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 use gantry_deploy::canary::{ErrorRateSpec, HttpProbeSpec};
 use gantry_deploy::docker_target::Ttl;
+use gantry_deploy::docker_target::{DockerHostTarget, PreviewHost};
+use gantry_deploy::helm::{CI_NAMESPACE, DEFAULT_TIMEOUT, HelmCli, HelmTarget, HelmTargetSettings};
 use gantry_deploy::swarm::{NodeDialer, SwarmSettings, SwarmTarget};
 use gantry_deploy::{
     AnalysisCheck, CanaryPlan, CanaryStep, CheckKind, ConfigFile, DeployError, DeployEvent,
@@ -20,7 +24,9 @@ use gantry_deploy::{
 };
 use tokio::sync::mpsc;
 
+use crate::commands::env::preview_settings_from_environment;
 use crate::exit_code::ExitCode;
+use crate::settings::Settings;
 
 /// `gantry deploy …`: a deploy, or one of the subcommands.
 #[derive(Debug, Args)]
@@ -51,9 +57,19 @@ pub enum DeployAction {
 /// Which target, and how to reach it.
 #[derive(Debug, Args)]
 pub struct TargetArgs {
-    /// The target's name: release history lives in .gantry/deploy/NAME/releases.json.
-    #[arg(long, default_value = "swarm", value_name = "NAME")]
-    pub target: String,
+    /// What kind of target: a Docker Swarm (canaries, replicas), this Docker host (one
+    /// container per service behind the `gantry env` proxy), or Kubernetes through Helm
+    /// (`[deploy]` in gantry.toml: kubeconfig, namespace, charts-dir, chart-repo).
+    #[arg(long, value_enum, default_value_t = TargetKind::Swarm, env = "GANTRY_DEPLOY_KIND")]
+    pub kind: TargetKind,
+    /// The target's name: release history lives in .gantry/deploy/NAME/releases.json
+    /// (default: the kind).
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+    /// kubernetes (required there): the chart — a directory, a chart in `[deploy] charts-dir`,
+    /// or a name in `[deploy] chart-repo`.
+    #[arg(long, value_name = "CHART")]
+    pub chart: Option<String>,
     /// A swarm manager's Docker API.
     #[arg(
         long = "swarm-host",
@@ -120,6 +136,13 @@ pub struct DeployArgs {
     pub output: OutputFormat,
     #[command(flatten)]
     pub target: TargetArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TargetKind {
+    Swarm,
+    Docker,
+    Kubernetes,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -215,22 +238,58 @@ pub fn run(repo: &Path, command: &DeployCommand) -> ExitCode {
     let result = runtime.block_on(async {
         match &command.action {
             None => deploy(repo, &command.deploy).await,
-            Some(DeployAction::Status(args)) => {
-                status(&target(repo, &args.target), &args.service).await
-            }
+            Some(DeployAction::Status(args)) => status(&*Target::connect(repo, &args.target).await?, &args.service).await,
             Some(DeployAction::Rollback { service, to }) => {
-                rollback(&target(repo, &service.target), &service.service, *to).await
+                rollback(&*Target::connect(repo, &service.target).await?, &service.service, *to).await
             }
-            Some(DeployAction::History(args)) => {
-                history(&target(repo, &args.target), &args.service).await
-            }
+            Some(DeployAction::History(args)) => history(&*Target::connect(repo, &args.target).await?, &args.service).await,
         }
     });
     result.unwrap_or_else(|error| report(&error))
 }
 
-fn target(repo: &Path, args: &TargetArgs) -> SwarmTarget {
-    let mut settings = SwarmSettings::new(&args.target, &args.host, repo.join(".gantry"));
+/// The target the flags name, ready to use.
+enum Target {
+    Swarm(SwarmTarget),
+    Other(Box<dyn DeployTarget>),
+}
+
+impl std::ops::Deref for Target {
+    type Target = dyn DeployTarget;
+
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Target::Swarm(swarm) => swarm,
+            Target::Other(target) => target.as_ref(),
+        }
+    }
+}
+
+impl Target {
+    async fn connect(repo: &Path, args: &TargetArgs) -> Result<Self, DeployError> {
+        let state_dir = repo.join(".gantry");
+        let name = args.target.clone().unwrap_or_else(|| kind_name(args.kind).to_owned());
+        match args.kind {
+            TargetKind::Swarm => Ok(Target::Swarm(swarm_target(&name, &state_dir, args))),
+            TargetKind::Docker => {
+                let host = PreviewHost::connect(preview_settings_from_environment()?).await?;
+                Ok(Target::Other(Box::new(DockerHostTarget::new(name, host, state_dir))))
+            }
+            TargetKind::Kubernetes => Ok(Target::Other(Box::new(helm_target(repo, name, state_dir, args)?))),
+        }
+    }
+}
+
+fn kind_name(kind: TargetKind) -> &'static str {
+    match kind {
+        TargetKind::Swarm => "swarm",
+        TargetKind::Docker => "docker",
+        TargetKind::Kubernetes => "kubernetes",
+    }
+}
+
+fn swarm_target(name: &str, state_dir: &Path, args: &TargetArgs) -> SwarmTarget {
+    let mut settings = SwarmSettings::new(name, &args.host, state_dir);
     settings.network = args.network.clone();
     settings.dialer = args
         .netns
@@ -241,9 +300,40 @@ fn target(repo: &Path, args: &TargetArgs) -> SwarmTarget {
     SwarmTarget::new(settings)
 }
 
+/// The `kubernetes` target from `[deploy]` and `--chart` (looked up in `[deploy] charts-dir`
+/// first).
+fn helm_target(repo: &Path, name: String, state_dir: PathBuf, args: &TargetArgs) -> Result<HelmTarget, DeployError> {
+    let settings = Settings::load(repo).map_err(|message| DeployError::Invalid(format!("invalid settings file {message}")))?;
+    let deploy = settings.deploy;
+    let program = HelmCli::locate(std::env::var_os("PATH").as_deref())
+        .ok_or_else(|| DeployError::Invalid("the kubernetes target needs helm 3 on PATH (scripts/setup.sh installs it)".into()))?;
+    let helm = HelmCli { program, kubeconfig: deploy.kubeconfig.clone(), kube_context: deploy.kube_context.clone() };
+    let chart = args.chart.clone().ok_or_else(|| DeployError::Invalid("the kubernetes target needs --chart (a chart directory or name)".into()))?;
+    let local = deploy.charts_dir.as_ref().map(|dir| dir.join(&chart)).filter(|dir| dir.is_dir());
+    let (chart, repo) = match local {
+        Some(dir) => (dir.display().to_string(), None),
+        None if Path::new(&chart).is_dir() => (chart, None),
+        None => (chart, deploy.chart_repo.clone()),
+    };
+    Ok(HelmTarget::new(
+        Arc::new(helm),
+        HelmTargetSettings {
+            name,
+            chart,
+            chart_version: None,
+            repo,
+            namespace: deploy.namespace.clone().unwrap_or_else(|| CI_NAMESPACE.into()),
+            timeout: DEFAULT_TIMEOUT,
+            run_tests: true,
+            overrides: serde_json::Value::Null,
+            state_dir,
+        },
+    ))
+}
+
 async fn deploy(repo: &Path, args: &DeployArgs) -> Result<ExitCode, DeployError> {
     let request = request(repo, args)?;
-    let target = target(repo, &args.target);
+    let target = Target::connect(repo, &args.target).await?;
     let (events, display) = display(args.output);
     let outcome = tokio::select! {
         outcome = target.deploy(&request, events) => outcome,
@@ -259,12 +349,15 @@ async fn deploy(repo: &Path, args: &DeployArgs) -> Result<ExitCode, DeployError>
     })
 }
 
-/// Ctrl-C during a deploy: the canary goes, the stable release serves on.
-async fn interrupted(target: &SwarmTarget, service: &str) -> Result<ExitCode, DeployError> {
-    eprintln!(
-        "gantry: interrupted; retiring the canary of {service} (the stable release serves on)"
-    );
-    target.abandon(service).await?;
+/// Ctrl-C during a deploy: on a swarm the canary goes and the stable release serves on;
+/// other targets have no canary to retire.
+async fn interrupted(target: &Target, service: &str) -> Result<ExitCode, DeployError> {
+    if let Target::Swarm(swarm) = target {
+        eprintln!("gantry: interrupted; retiring the canary of {service} (the stable release serves on)");
+        swarm.abandon(service).await?;
+    } else {
+        eprintln!("gantry: interrupted");
+    }
     Ok(ExitCode::Interrupted)
 }
 
@@ -449,7 +542,7 @@ fn state_word(state: ReleaseState) -> &'static str {
     }
 }
 
-async fn status(target: &SwarmTarget, service: &str) -> Result<ExitCode, DeployError> {
+async fn status(target: &dyn DeployTarget, service: &str) -> Result<ExitCode, DeployError> {
     let ServiceStatus {
         service,
         release,
@@ -474,7 +567,7 @@ async fn status(target: &SwarmTarget, service: &str) -> Result<ExitCode, DeployE
 }
 
 async fn rollback(
-    target: &SwarmTarget,
+    target: &dyn DeployTarget,
     service: &str,
     to: Option<u32>,
 ) -> Result<ExitCode, DeployError> {
@@ -485,7 +578,7 @@ async fn rollback(
     Ok(ExitCode::Ok)
 }
 
-async fn history(target: &SwarmTarget, service: &str) -> Result<ExitCode, DeployError> {
+async fn history(target: &dyn DeployTarget, service: &str) -> Result<ExitCode, DeployError> {
     for record in target.history(service).await? {
         println!("{}", history_line(&record));
     }

@@ -214,6 +214,15 @@ where
     }
 }
 
+/// The proxy settings `gantry env` would use without flags: its defaults and `GANTRY_ENV_*`
+/// (for `gantry run`'s deploy steps and `gantry deploy --kind docker`).
+pub(crate) fn preview_settings_from_environment() -> Result<PreviewSettings, DeployError> {
+    use clap::FromArgMatches;
+    let matches = ProxyArgs::augment_args(clap::Command::new("gantry-env")).get_matches_from(["gantry-env"]);
+    let proxy = ProxyArgs::from_arg_matches(&matches).map_err(|error| DeployError::Invalid(error.to_string()))?;
+    preview_settings(&proxy)
+}
+
 pub(crate) fn preview_settings(proxy: &ProxyArgs) -> Result<PreviewSettings, DeployError> {
     Ok(PreviewSettings {
         namespace: Namespace::new(&proxy.namespace)?,

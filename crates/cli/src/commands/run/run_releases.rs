@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use clap::{Args, FromArgMatches};
 use gantry_deploy::docker_target::{DEFAULT_APP_PORT, EnvironmentName, EnvironmentSpec, PreviewHost, Ttl};
 use gantry_deploy::helm::{CiClusterSettings, CiDeploy, CiReleases, HelmCli};
 use gantry_deploy::promote::{PromoteError, Promoter, Promotion, Review};
@@ -27,7 +26,7 @@ use gantry_engine::{
 use serde_json::Value;
 use tokio::sync::OnceCell;
 
-use crate::commands::env::{Change, ProxyArgs, preview_settings};
+use crate::commands::env::{Change, preview_settings_from_environment};
 use crate::settings::{DeploySettings, PromoteSettings, StepTarget};
 
 /// PipelineLib's chart repository for CI deploys.
@@ -71,7 +70,7 @@ impl RunReleases {
     }
 
     async fn deploy_docker(&self, host: &OnceCell<PreviewHost>, ttl: Ttl, port: Option<u16>, request: &ChartDeploy) -> Result<ChartRelease, ReleaseStepError> {
-        let host = host.get_or_try_init(|| async { PreviewHost::connect(proxy_settings()?).await }).await.map_err(failure)?;
+        let host = host.get_or_try_init(|| async { PreviewHost::connect(preview_settings_from_environment()?).await }).await.map_err(failure)?;
         let name = self.environment_name(&request.chart)?;
         let mut spec = EnvironmentSpec::new(name, request.image_reference());
         spec.port = override_port(&request.overrides)?.or(port).unwrap_or(DEFAULT_APP_PORT);
@@ -215,13 +214,6 @@ fn promoter(remote: &str, settings: &PromoteSettings) -> Promoter {
             None => Review::Branch,
         },
     }
-}
-
-/// The proxy settings `gantry env` would use: its flags' defaults and `GANTRY_ENV_*`.
-fn proxy_settings() -> Result<gantry_deploy::docker_target::PreviewSettings, DeployError> {
-    let matches = ProxyArgs::augment_args(clap::Command::new("gantry-env")).get_matches_from(["gantry-env"]);
-    let proxy = ProxyArgs::from_arg_matches(&matches).map_err(|error| DeployError::Invalid(error.to_string()))?;
-    preview_settings(&proxy)
 }
 
 /// `overrides.main_app.port`, when the stage sets it.
