@@ -72,7 +72,7 @@ pub use stage_cache::{CacheFuture, CacheLookup, CachedFailure, CachedResult, Sta
 pub use stage_failure::{FailureKind, StageFailure};
 pub use stage_output::{BindingValue, BuiltImage, PublishedImage, StageOutput};
 pub use stage_report::{StageReport, StageStatus};
-pub use terminal_io::{TerminalIo, TerminalSize};
+pub use terminal_io::{OpenTerminal, TerminalIo, TerminalOpener, TerminalSize};
 
 /// The future a backend operation returns: boxed so that the backend traits stay
 /// object-safe (`Arc<dyn ImageBuilder>`), `Send` so that it can run on any tokio worker.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::DockerfileSource;
 use crate::scheduler::SchedulerOptions;
 
-use super::{RegistryTarget, StageTimeouts};
+use super::{InteractiveStage, RegistryTarget, StageTimeouts};
 
 pub struct RunSettings {
     /// Labels everything the run creates (`gantry.run=<id>`); lower-case letters, digits, `-`.
@@ -37,4 +37,7 @@ pub struct RunSettings {
     /// Asked before each stage runs; `None` runs every stage (see [`StageCache`](crate::StageCache)).
     pub cache: Option<Arc<dyn crate::StageCache>>,
     pub timeouts: StageTimeouts,
+    /// `gantry shell STAGE`: open a session in this stage's container instead of running its
+    /// command (see [`InteractiveStage`]); `None` for a plain run.
+    pub interactive: Option<Arc<InteractiveStage>>,
 }
