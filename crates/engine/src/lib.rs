@@ -54,7 +54,7 @@ pub use container_event::ContainerEvent;
 pub use container_runner::ContainerRunner;
 pub use debug_runner::DebugRunner;
 pub use engine_description::EngineDescription;
-pub use dockerfile_source::{BlubberInput, DockerfileSource};
+pub use dockerfile_source::{BlubberInput, CompiledDockerfile, DockerfileSource};
 pub use engine_error::EngineError;
 pub use image_builder::ImageBuilder;
 pub use image_id::ImageId;
