@@ -131,6 +131,10 @@ impl ImageBuilder for DockerEngine {
             crate::image_build::build_image(&self.docker, http, request, events).await
         })
     }
+
+    fn image_id<'a>(&'a self, reference: &'a str) -> EngineFuture<'a, Option<String>> {
+        Box::pin(DockerEngine::image_id(self, reference))
+    }
 }
 
 impl ContainerRunner for DockerEngine {

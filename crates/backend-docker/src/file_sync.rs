@@ -36,6 +36,18 @@ pub(crate) struct FileSyncService {
     dockerfile: Arc<[u8]>,
 }
 
+/// A modification time for the in-memory Dockerfile that changes with its text. BuildKit
+/// keeps what it synced per directory and shared key (the context directory), and fetches an
+/// entry again only when its size or time differs: with one fixed time, two variants built
+/// from the same directory whose Dockerfiles had the same length got the first one's text.
+fn content_time(bytes: &[u8]) -> i64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_le_bytes(first) & i64::MAX
+}
+
 /// Where the bytes of a requested entry come from.
 #[derive(Debug, Clone)]
 enum Data {
@@ -61,6 +73,7 @@ impl FileSyncService {
                     path: DOCKERFILE_NAME.to_owned(),
                     mode: 0o644,
                     size: i64::try_from(self.dockerfile.len()).unwrap_or(i64::MAX),
+                    mod_time: content_time(&self.dockerfile),
                     ..Stat::default()
                 };
                 Ok(vec![(

@@ -237,3 +237,26 @@ async fn missing_context_directory_is_named() {
         "{error:?}"
     );
 }
+
+/// BuildKit keeps the files it synced per context directory and re-fetches one only when its
+/// size or time changed: two Dockerfiles of the same length built from one directory must
+/// still each be built as written.
+#[tokio::test]
+async fn same_length_dockerfiles_from_one_directory_are_each_built_as_written() {
+    let Some(engine) = engine_with(BUSYBOX).await else {
+        return;
+    };
+    let dir = context(&[("hello.txt", "hello")]);
+    let mut labels = Vec::new();
+    for value in ["first", "other"] {
+        let dockerfile = format!("FROM {BUSYBOX} AS {value}\nLABEL gantry.test.which={value}\n");
+        let mut request = BuildRequest::new(dockerfile, dir.path());
+        request.target = Some(value.to_owned());
+        let (result, events) = build(&engine, &request).await;
+        let id = result.unwrap_or_else(|e| panic!("{value}: {e}\n{events:#?}"));
+        let image = docker().inspect_image(id.as_str()).await.unwrap();
+        let label = image.config.and_then(|c| c.labels).and_then(|l| l.get("gantry.test.which").cloned());
+        labels.push(label.unwrap_or_default());
+    }
+    assert_eq!(labels, ["first", "other"]);
+}

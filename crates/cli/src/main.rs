@@ -41,7 +41,7 @@ fn main() -> std::process::ExitCode {
         Command::Check(selection) => commands::pipeline::check(repo, selection),
         Command::Graph(graph) => commands::pipeline::graph(repo, graph),
         Command::Run(run) => commands::run::run(repo, run),
-        Command::Shell(shell) => commands::shell::run(shell),
+        Command::Shell(shell) => commands::shell::run(repo, shell),
         Command::Ps => commands::kept::ps(),
         Command::Clean(clean) => commands::kept::clean(clean),
         Command::Record(record) => commands::record::run(repo, record),

@@ -53,9 +53,11 @@ fn parallel_stages_overlap_then_the_image_is_published_and_files_copied_out() {
     assert_eq!(finished, 3);
 
     let record = only_record(&repo);
-    assert_eq!(record["version"], 1);
+    assert_eq!(record["version"], 2);
     assert_eq!(record["outcome"], "succeeded");
     let (left, right, publish) = (stage(&record, "left"), stage(&record, "right"), stage(&record, "publish"));
+    let base = &left["base_images"]["gantry.local/bookworm:1"];
+    assert!(base.as_str().is_some_and(|id| id.starts_with("sha256:")), "the base image's ID is recorded: {left:#}");
     assert!(time(left, "started_at") < time(right, "finished_at") && time(right, "started_at") < time(left, "finished_at"), "left and right overlap: {record:#}");
     assert!(time(publish, "started_at") >= time(left, "finished_at").max(time(right, "finished_at")), "publish waits for both: {record:#}");
     assert!(left["exports"]["imageID"].as_str().is_some_and(|id| id.len() == 64), "{left:#}");

@@ -12,8 +12,17 @@ pub enum BlubberInput {
     Inline(String),
 }
 
+/// A Dockerfile, and the images it builds from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompiledDockerfile {
+    pub text: String,
+    /// The images it reads (`FROM`, `COPY --from`, images mounted in `RUN`), by reference,
+    /// each once; the run records the image ID each had when the build started.
+    pub base_images: Vec<String>,
+}
+
 pub trait DockerfileSource: Send + Sync {
     /// The Dockerfile that builds `variant` of `blubber`, or the problems as text for the
     /// user (with file, line and help).
-    fn dockerfile(&self, blubber: &BlubberInput, variant: &str) -> Result<String, String>;
+    fn dockerfile(&self, blubber: &BlubberInput, variant: &str) -> Result<CompiledDockerfile, String>;
 }

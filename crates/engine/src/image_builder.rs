@@ -21,4 +21,8 @@ pub trait ImageBuilder: Send + Sync {
         request: &'a BuildRequest,
         events: mpsc::Sender<BuildEvent>,
     ) -> EngineFuture<'a, ImageId>;
+
+    /// The ID (`sha256:…`) of the image the engine has under `reference`, `None` when it has
+    /// none. Never pulls.
+    fn image_id<'a>(&'a self, reference: &'a str) -> EngineFuture<'a, Option<String>>;
 }

@@ -55,7 +55,7 @@ pub use container_event::ContainerEvent;
 pub use container_runner::ContainerRunner;
 pub use debug_runner::DebugRunner;
 pub use engine_description::EngineDescription;
-pub use dockerfile_source::{BlubberInput, DockerfileSource};
+pub use dockerfile_source::{BlubberInput, CompiledDockerfile, DockerfileSource};
 pub use engine_error::EngineError;
 pub use image_builder::ImageBuilder;
 pub use image_id::ImageId;
@@ -76,7 +76,7 @@ pub use stage_cache::{CacheFuture, CacheLookup, CachedFailure, CachedResult, Sta
 pub use stage_failure::{FailureKind, StageFailure};
 pub use stage_output::{BindingValue, BuiltImage, PublishedImage, StageOutput};
 pub use stage_report::{StageReport, StageStatus};
-pub use terminal_io::{TerminalIo, TerminalSize};
+pub use terminal_io::{OpenTerminal, TerminalIo, TerminalOpener, TerminalSize};
 
 /// The future a backend operation returns: boxed so that the backend traits stay
 /// object-safe (`Arc<dyn ImageBuilder>`), `Send` so that it can run on any tokio worker.

@@ -15,6 +15,10 @@ pub struct StageOutput {
     pub exports: BTreeMap<String, BindingValue>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<BuiltImage>,
+    /// The images its build read (`FROM` and the like), by reference, with the image ID each
+    /// had when the build started.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub base_images: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub published: Vec<PublishedImage>,
     /// Files copied out of containers, relative to the repository root.

@@ -30,3 +30,18 @@ pub struct TerminalIo {
     /// Later window sizes, as the user resizes the window.
     pub resizes: mpsc::Receiver<TerminalSize>,
 }
+
+/// Opens the user's end of a session at the moment a container is ready to attach to it — not
+/// earlier, so that the user's terminal stays as it is while the stages before it run.
+pub trait TerminalOpener: Send + Sync {
+    /// The session's channels. The session is over when the returned [`OpenTerminal`] is
+    /// dropped; the caller then gives its terminal back (e.g. leaves raw mode).
+    fn open(&self) -> OpenTerminal;
+}
+
+/// A session's channels, and what gives the user's terminal back when it is dropped.
+pub struct OpenTerminal {
+    pub io: TerminalIo,
+    /// Dropped when the session ends, however it ends.
+    pub release: Box<dyn Send>,
+}

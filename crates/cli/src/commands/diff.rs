@@ -62,6 +62,8 @@ fn stage_facts(stage: &StageRecord) -> StageFacts {
         env: report.output.environment.clone(),
         arguments: report.output.arguments.clone(),
         reason: report.reason.clone(),
-        ..StageFacts::default()
+        cached: report.output.cached,
+        cache_key: report.output.cache_key.clone(),
+        base_images: report.output.base_images.clone(),
     }
 }

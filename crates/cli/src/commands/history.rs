@@ -155,8 +155,15 @@ fn describe_stage(text: &mut String, stage: &StageRecord) {
     if let Some(code) = report.output.exit_code {
         let _ = writeln!(text, "  exit code {code}");
     }
+    for (reference, id) in &report.output.base_images {
+        let _ = writeln!(text, "  base      {reference} {id}");
+    }
     for image in &report.output.images {
         let _ = writeln!(text, "  built     {} {}", image.variant, image.id);
+    }
+    if let Some(key) = &report.output.cache_key {
+        let how = if report.output.cached { "restored" } else { "ran" };
+        let _ = writeln!(text, "  cache     {how}, key {key}");
     }
     for published in &report.output.published {
         let _ = writeln!(text, "  published {}@{}", published.reference, published.digest);

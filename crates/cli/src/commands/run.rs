@@ -9,11 +9,11 @@
 //! its outcome into the exit code.
 
 mod blubber_compiler;
-mod cached_stages;
+pub(crate) mod cached_stages;
 mod changed_since;
 mod junit_report;
 mod referenced_environment;
-mod run_folder;
+pub(crate) mod run_folder;
 pub(crate) mod run_record;
 mod run_releases;
 mod run_secrets;
@@ -135,8 +135,8 @@ pub enum OutputFormat {
 }
 
 /// What a run needs that can be known, and checked, before the engine is contacted.
-struct Prepared {
-    plan: Plan,
+pub(crate) struct Prepared {
+    pub plan: Plan,
     settings: Settings,
     options: BuildOptions,
     env: BTreeMap<String, String>,
@@ -154,7 +154,7 @@ pub fn run(repo: &Path, args: &RunArgs) -> ExitCode {
 
 /// Plans, reads the settings and secrets, and compiles every build known in advance, so that
 /// an invalid spec never starts a run (exit 2).
-fn prepare(repo: &Path, args: &RunArgs) -> Result<Prepared, ExitCode> {
+pub(crate) fn prepare(repo: &Path, args: &RunArgs) -> Result<Prepared, ExitCode> {
     let invalid = |message: String| {
         eprintln!("gantry: {message}");
         ExitCode::Invalid
@@ -177,38 +177,57 @@ fn prepare(repo: &Path, args: &RunArgs) -> Result<Prepared, ExitCode> {
 }
 
 async fn execute(repo: &Path, args: &RunArgs, prepared: Prepared, engine: DockerEngine) -> ExitCode {
-    let infrastructure = |message: String| {
-        eprintln!("gantry: {message}");
-        ExitCode::Infrastructure
-    };
     let description = match engine.describe().await {
         Ok(description) => description,
         Err(e) => return infrastructure(e.to_string()),
     };
-    let compile = match prepared.options.for_engine(&engine).await {
-        Ok(compile) => CompileOptions { package_cache_mounts: !args.blubber_compat, ..compile },
+    let compile = match compile_options(args, &prepared, &engine).await {
+        Ok(compile) => compile,
         Err(code) => return code,
     };
     let folder = match RunFolder::create(repo) {
         Ok(folder) => folder,
         Err(e) => return infrastructure(format!("cannot create the run folder in {}: {e}", repo.display())),
     };
-    let setup = CacheSetup { repo, plan: &prepared.plan, options: &compile, environment: &prepared.env, engine: &engine, run_id: &folder.id };
-    let cache = cached_stages::for_run(args, setup).await;
+    let settings = engine_settings(repo, args, &prepared, &engine, &folder, compile).await;
     let releases = RunReleases::from_settings(repo, &folder.dir, &prepared.settings.deploy, args.deploy_target, &prepared.settings.promote);
-    let releases = match releases {
-        Ok(releases) => releases,
+    let settings = match releases {
+        Ok(releases) => RunSettings { releases: Some(Arc::new(releases)), ..settings },
         Err(message) => {
             eprintln!("gantry: {message}");
             return ExitCode::Invalid;
         }
     };
-    let mut settings = run_settings(repo, args, &prepared, &folder, BlubberCompiler { repo: repo.to_path_buf(), options: compile });
-    settings.cache = cache;
-    settings.releases = Some(Arc::new(releases));
     let record = first_record(repo, args, &prepared, &settings, description);
+    drive(engine, &prepared.plan, settings, sinks(args, &folder, record)).await
+}
+
+fn infrastructure(message: String) -> ExitCode {
+    eprintln!("gantry: {message}");
+    ExitCode::Infrastructure
+}
+
+/// How the run compiles Blubber files on this engine (the CA bundle is imported into it).
+pub(crate) async fn compile_options(args: &RunArgs, prepared: &Prepared, engine: &DockerEngine) -> Result<CompileOptions, ExitCode> {
+    let compile = prepared.options.for_engine(engine).await?;
+    Ok(CompileOptions { package_cache_mounts: !args.blubber_compat, ..compile })
+}
+
+/// The run's settings, with its stage cache (keys computed with `compile`, images looked up
+/// on the engine).
+pub(crate) async fn engine_settings(repo: &Path, args: &RunArgs, prepared: &Prepared, engine: &DockerEngine, folder: &RunFolder, compile: CompileOptions) -> RunSettings {
+    let setup = CacheSetup { repo, plan: &prepared.plan, options: &compile, environment: &prepared.env, engine, run_id: &folder.id };
+    let cache = cached_stages::for_run(args, setup).await;
+    let mut settings = run_settings(repo, args, prepared, folder, BlubberCompiler { repo: repo.to_path_buf(), options: compile });
+    settings.cache = cache;
+    settings
+}
+
+/// Runs `plan` with `settings`, its events going to `sinks`; a Ctrl-C stops the run (and
+/// removes what it created) instead of the process.
+pub(crate) async fn drive(engine: DockerEngine, plan: &Plan, settings: RunSettings, sinks: Vec<Box<dyn RunEventSink>>) -> ExitCode {
     let (sender, receiver) = mpsc::channel(1024);
-    let consumers = spawn_sinks(receiver, sinks(args, &folder, record));
+    let consumers = spawn_sinks(receiver, sinks);
     let cancel = CancellationToken::new();
     // Listening before the run starts: a Ctrl-C from then on stops the run, never the process.
     let interrupts = match signal(SignalKind::interrupt()) {
@@ -216,7 +235,7 @@ async fn execute(repo: &Path, args: &RunArgs, prepared: Prepared, engine: Docker
         Err(e) => return infrastructure(format!("cannot listen for Ctrl-C: {e}")),
     };
     let interrupt = tokio::spawn(stop_on_interrupt(interrupts, cancel.clone()));
-    let outcome = run_plan(Arc::new(engine), &prepared.plan, settings, sender, cancel).await;
+    let outcome = run_plan(Arc::new(engine), plan, settings, sender, cancel).await;
     interrupt.abort();
     let problems = tokio::task::spawn_blocking(move || consumers.join()).await;
     let problems = problems.ok().and_then(Result::ok).unwrap_or_else(|| vec!["the event consumers stopped unexpectedly".into()]);
@@ -254,6 +273,7 @@ fn run_settings(repo: &Path, args: &RunArgs, prepared: &Prepared, folder: &RunFo
         keep_failed: args.keep_failed,
         cache: None,
         releases: None,
+        interactive: None,
     }
 }
 

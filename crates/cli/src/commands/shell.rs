@@ -1,17 +1,23 @@
 //! `gantry shell [PIPELINE:]STAGE [--failed] [-- COMMAND...]`: an interactive shell (a real
 //! terminal when gantry has one) in a stage's container.
 //!
-//! With `--failed` the shell opens on a snapshot of the container that `gantry run
-//! --keep-failed` kept when the stage's command failed: its files as the command left them,
-//! its user, environment and working directory. This module must not change the kept
-//! container, nor leave anything it created on the engine.
+//! Without `--failed` the shell opens in the container the stage's `run` step would start,
+//! after the stages it needs ran (`stage_shell`). With `--failed` it opens on a snapshot of
+//! the container that `gantry run --keep-failed` kept when the stage's command failed: its
+//! files as the command left them, its user, environment and working directory. This module
+//! must not change the kept container, nor leave anything it created on the engine.
 
-use gantry_engine::{DebugRunner, StageRef, TerminalIo};
+mod stage_shell;
 
+use std::path::{Path, PathBuf};
+
+use gantry_engine::{DebugRunner, StageRef, TerminalOpener};
+
+use crate::args::parse_mapping;
 use crate::commands::kept::kept_containers;
 use crate::commands::with_engine::with_engine;
 use crate::exit_code::ExitCode;
-use crate::terminal::{RawMode, TerminalBridge};
+use crate::terminal::LocalTerminal;
 
 /// `gantry shell` as typed.
 #[derive(Debug, clap::Args)]
@@ -23,6 +29,15 @@ pub struct ShellArgs {
     /// Open the container `gantry run --keep-failed` kept when the stage failed, as it was then.
     #[arg(long)]
     pub failed: bool,
+    /// Run the stages the shell's stage needs without the stage cache.
+    #[arg(long, conflicts_with = "failed")]
+    pub no_cache: bool,
+    /// Build FROM a different image: `FROM=TO`, as `gantry run --base-map` (repeatable).
+    #[arg(long = "base-map", value_name = "FROM=TO", value_parser = parse_mapping, conflicts_with = "failed")]
+    pub base_map: Vec<(String, String)>,
+    /// A CA bundle (PEM) for package installs during builds, as `gantry run --ca-bundle`.
+    #[arg(long = "ca-bundle", value_name = "PATH", conflicts_with = "failed")]
+    pub ca_bundle: Option<PathBuf>,
     /// Run this instead of a shell (bash where the image has it, else sh).
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
@@ -31,16 +46,25 @@ pub struct ShellArgs {
 /// What runs when no command is given: bash where the image has it, else sh.
 const DEFAULT_SHELL: [&str; 3] = ["/bin/sh", "-c", "command -v bash >/dev/null 2>&1 && exec bash || exec sh"];
 
-pub fn run(args: &ShellArgs) -> ExitCode {
+pub fn run(repo: &Path, args: &ShellArgs) -> ExitCode {
     let stage = args.stage.as_deref().map(StageSelector::parse);
     let command = match args.command.is_empty() {
         true => DEFAULT_SHELL.iter().map(|s| s.to_string()).collect(),
         false => args.command.clone(),
     };
-    if !args.failed {
-        eprintln!("gantry: `gantry shell STAGE` needs `--failed` for now: it opens the container a failed `gantry run --keep-failed` kept");
-        return ExitCode::Invalid;
+    match (args.failed, stage) {
+        (true, stage) => failed(stage, command),
+        (false, Some(stage)) => stage_shell::run(repo, args, stage, command),
+        (false, None) => {
+            eprintln!("gantry: name the stage to open a shell in: `gantry shell [PIPELINE:]STAGE`");
+            eprintln!("  help: `gantry list` shows the stages; `gantry shell --failed` opens the newest kept container");
+            ExitCode::Invalid
+        }
     }
+}
+
+/// `--failed`: a shell on a snapshot of the kept container.
+fn failed(stage: Option<StageSelector>, command: Vec<String>) -> ExitCode {
     with_engine(|engine| async move {
         let kept = match kept_containers(&engine).await {
             Ok(kept) => kept,
@@ -55,22 +79,18 @@ pub fn run(args: &ShellArgs) -> ExitCode {
             "gantry: {} as it was when its command failed (run {}, container {:.12}); `exit` leaves",
             kept.stage, kept.run_id, kept.id
         );
-        attached(|io| engine.reopen_kept(&kept, command, io)).await
+        let terminal = LocalTerminal::default();
+        let session = terminal.open();
+        let outcome = engine.reopen_kept(&kept, command, session.io).await;
+        drop(session.release);
+        terminal.finish().await;
+        session_exit_code(outcome)
     })
 }
 
-/// Runs a session with the local terminal in raw mode, and turns its exit status into
-/// gantry's.
-async fn attached<F, Fut>(session: F) -> ExitCode
-where
-    F: FnOnce(TerminalIo) -> Fut,
-    Fut: Future<Output = Result<i64, gantry_engine::EngineError>>,
-{
-    let (bridge, io) = TerminalBridge::start();
-    let raw = io.size.and_then(|_| RawMode::enable());
-    let outcome = session(io).await;
-    bridge.finish().await;
-    drop(raw);
+/// gantry's exit code for a session that ended with `outcome`: 0 for a shell that exited 0,
+/// else 1 (the status is said), 3 when the engine failed.
+fn session_exit_code(outcome: Result<i64, gantry_engine::EngineError>) -> ExitCode {
     match outcome {
         Ok(0) => ExitCode::Ok,
         Ok(status) => {

@@ -38,7 +38,7 @@ fn why(repo: &Path, args: &WhyArgs) -> Result<String, ExitCode> {
 }
 
 /// The one pipeline that has `stage`; several or none is a usage error.
-fn find_pipeline(plan: &Plan, stage: &str) -> Result<String, ExitCode> {
+pub(crate) fn find_pipeline(plan: &Plan, stage: &str) -> Result<String, ExitCode> {
     let having: Vec<&str> = plan.pipelines.iter().filter(|p| p.stage(stage).is_some()).map(|p| p.name.as_str()).collect();
     match having.as_slice() {
         [one] => Ok((*one).to_owned()),

@@ -71,6 +71,8 @@ pub struct Terminal {
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     screen: Arc<Mutex<String>>,
+    /// Fills `screen` until the terminal closes.
+    reader: Option<std::thread::JoinHandle<()>>,
     /// Where the next [`expect`](Self::expect) starts looking.
     seen: usize,
 }
@@ -78,6 +80,11 @@ pub struct Terminal {
 impl Terminal {
     /// Starts `gantry -C dir ARGS` on a new pseudo-terminal of `rows` × `columns`.
     pub fn start(dir: &Path, args: &[&str], rows: u16, columns: u16) -> Terminal {
+        Terminal::start_with_env(dir, args, &[], rows, columns)
+    }
+
+    /// [`start`](Self::start) with `env` added to gantry's environment.
+    pub fn start_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)], rows: u16, columns: u16) -> Terminal {
         let pair = native_pty_system()
             .openpty(PtySize { rows, cols: columns, pixel_width: 0, pixel_height: 0 })
             .expect("a pseudo-terminal");
@@ -86,13 +93,16 @@ impl Terminal {
         command.arg(dir);
         command.args(args);
         command.env("TERM", "xterm");
+        for (name, value) in env {
+            command.env(name, value);
+        }
         let child = pair.slave.spawn_command(command).expect("gantry starts on the terminal");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("the terminal's output");
         let writer = pair.master.take_writer().expect("the terminal's input");
         let screen = Arc::new(Mutex::new(String::new()));
         let filling = screen.clone();
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let mut buffer = [0u8; 4096];
             while let Ok(count) = reader.read(&mut buffer) {
                 if count == 0 {
@@ -101,7 +111,7 @@ impl Terminal {
                 filling.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..count]));
             }
         });
-        Terminal { master: pair.master, writer, child, screen, seen: 0 }
+        Terminal { master: pair.master, writer, child, screen, reader: Some(reader), seen: 0 }
     }
 
     /// Types `text` as a user would (a line ends with Enter: `\r`).
@@ -132,9 +142,14 @@ impl Terminal {
         self.master.resize(PtySize { rows, cols: columns, pixel_width: 0, pixel_height: 0 }).unwrap();
     }
 
-    /// Waits for gantry to exit and returns its exit code.
+    /// Waits for gantry to exit and returns its exit code; by then the screen holds
+    /// everything gantry wrote.
     pub fn wait(&mut self) -> u32 {
-        self.child.wait().expect("gantry exits").exit_code()
+        let code = self.child.wait().expect("gantry exits").exit_code();
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        code
     }
 
     /// Everything the terminal showed.

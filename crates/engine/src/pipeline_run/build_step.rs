@@ -17,7 +17,13 @@ use super::stage_run::StageRun;
 
 impl<B: RunBackend> StageRun<'_, B> {
     pub(super) async fn build(&mut self, build: &BuildStep) -> Result<(), StageFailure> {
-        let request = self.build_request(build)?;
+        let (request, base_images) = self.build_request(build)?;
+        for reference in base_images {
+            // A missing image fails the build, which says so better.
+            if let Ok(Some(id)) = self.backend().image_id(&reference).await {
+                self.output.base_images.insert(reference, id);
+            }
+        }
         let (sender, receiver) = mpsc::channel(256);
         let (built, ()) = tokio::join!(
             self.backend().build(&request, sender),
@@ -34,7 +40,8 @@ impl<B: RunBackend> StageRun<'_, B> {
         Ok(())
     }
 
-    fn build_request(&self, build: &BuildStep) -> Result<BuildRequest, StageFailure> {
+    /// The build, and the images its Dockerfile reads.
+    fn build_request(&self, build: &BuildStep) -> Result<(BuildRequest, Vec<String>), StageFailure> {
         let scope = self.scope();
         if build.excludes.is_some() {
             return Err(unsupported(
@@ -54,7 +61,7 @@ impl<B: RunBackend> StageRun<'_, B> {
             }
             BlubberConfig::Inline { json, .. } => BlubberInput::Inline(json.clone()),
         };
-        let dockerfile = self
+        let compiled = self
             .executor
             .settings
             .dockerfiles
@@ -63,7 +70,7 @@ impl<B: RunBackend> StageRun<'_, B> {
                 StageFailure::new(FailureKind::Invalid, format!("build: {problems}"))
             })?;
         let pipeline = &self.stage.pipeline;
-        let mut request = BuildRequest::new(dockerfile, pipeline.directory.join(&context));
+        let mut request = BuildRequest::new(compiled.text, pipeline.directory.join(&context));
         request.target = Some(variant);
         request.tags = vec![self.local_image_name()];
         request
@@ -72,7 +79,7 @@ impl<B: RunBackend> StageRun<'_, B> {
         request
             .labels
             .insert("ci.pipeline".into(), pipeline.name.clone());
-        Ok(request)
+        Ok((request, compiled.base_images))
     }
 
     fn local_image_name(&self) -> String {

@@ -9,6 +9,7 @@
 
 mod build_step;
 mod copy_step;
+mod interactive_stage;
 mod local_image;
 mod pipeline_stages;
 mod publish_step;
@@ -17,6 +18,7 @@ mod release_step;
 mod run_settings;
 mod run_step;
 mod secret_redactor;
+mod shell_step;
 mod stage_run;
 mod stage_scope;
 mod stage_timeouts;
@@ -30,10 +32,11 @@ use tokio_util::sync::CancellationToken;
 
 use crate::scheduler::{PipelineReport, Scheduler};
 use crate::{
-    BindingValue, ImageBuilder, ImagePublisher, RunCleanup, RunEvent, RunOutcome, StageContainers,
-    StageStatus, Timestamp,
+    BindingValue, DebugRunner, ImageBuilder, ImagePublisher, RunCleanup, RunEvent, RunOutcome,
+    StageContainers, StageStatus, Timestamp,
 };
 
+pub use interactive_stage::InteractiveStage;
 pub use local_image::local_image_prefix;
 pub use pipeline_stages::pipelinelib_timestamp;
 pub use registry_target::RegistryTarget;
@@ -44,11 +47,14 @@ use pipeline_stages::{PipelineStages, summaries};
 
 /// Everything the executor needs of a backend.
 pub trait RunBackend:
-    ImageBuilder + StageContainers + ImagePublisher + RunCleanup + 'static
+    ImageBuilder + StageContainers + ImagePublisher + RunCleanup + DebugRunner + 'static
 {
 }
 
-impl<T: ImageBuilder + StageContainers + ImagePublisher + RunCleanup + 'static> RunBackend for T {}
+impl<T: ImageBuilder + StageContainers + ImagePublisher + RunCleanup + DebugRunner + 'static>
+    RunBackend for T
+{
+}
 
 /// After a run that did not end normally, a request the engine was still serving when its
 /// stage stopped may create a container after the first cleanup; the second finds it.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::DockerfileSource;
 use crate::scheduler::SchedulerOptions;
 
-use super::{RegistryTarget, StageTimeouts};
+use super::{InteractiveStage, RegistryTarget, StageTimeouts};
 
 pub struct RunSettings {
     /// Labels everything the run creates (`gantry.run=<id>`); lower-case letters, digits, `-`.
@@ -39,4 +39,7 @@ pub struct RunSettings {
     pub timeouts: StageTimeouts,
     /// Where `deploy` and `promote` steps go; `None` fails those steps with a hint.
     pub releases: Option<Arc<dyn crate::ReleaseSteps>>,
+    /// `gantry shell STAGE`: open a session in this stage's container instead of running its
+    /// command (see [`InteractiveStage`]); `None` for a plain run.
+    pub interactive: Option<Arc<InteractiveStage>>,
 }

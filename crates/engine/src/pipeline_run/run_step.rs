@@ -45,7 +45,7 @@ impl<B: RunBackend> StageRun<'_, B> {
         }
     }
 
-    fn run_request(&self, run: &RunStep) -> Result<RunRequest, StageFailure> {
+    pub(super) fn run_request(&self, run: &RunStep) -> Result<RunRequest, StageFailure> {
         let scope = self.scope();
         let image = scope.render("run.image", &run.image)?;
         let id = image.trim_start_matches("sha256:");
@@ -86,17 +86,19 @@ impl<B: RunBackend> StageRun<'_, B> {
                 })?;
             request.env.insert(credential.name.clone(), secret.clone());
         }
-        request
-            .labels
-            .insert(PIPELINE_LABEL.into(), self.stage.pipeline.name.clone());
-        request
-            .labels
-            .insert(STAGE_LABEL.into(), self.stage.planned.name.clone());
+        self.label_stage(&mut request);
         if self.executor.settings.keep_failed {
             let run_id = self.executor.settings.run_id.clone();
             request.labels.insert(KEPT_LABEL.into(), run_id);
         }
         Ok(request)
+    }
+
+    /// Labels `request`'s container with this stage's pipeline and name.
+    pub(super) fn label_stage(&self, request: &mut RunRequest) {
+        let labels = &mut request.labels;
+        labels.insert(PIPELINE_LABEL.into(), self.stage.pipeline.name.clone());
+        labels.insert(STAGE_LABEL.into(), self.stage.planned.name.clone());
     }
 
     fn recorded_environment(

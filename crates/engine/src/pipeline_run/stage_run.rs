@@ -52,6 +52,9 @@ impl<'a, B: RunBackend> StageRun<'a, B> {
         if let Some(build) = &steps.build {
             self.build(build).await?;
         }
+        if let Some(shell) = self.interactive() {
+            return self.shell(&shell, steps.run.as_ref()).await;
+        }
         if let Some(run) = &steps.run {
             self.run(run).await?;
         }

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use gantry_engine::{BlubberInput, DockerfileSource};
+use gantry_engine::{BlubberInput, CompiledDockerfile, DockerfileSource};
 use gantry_image::CompileOptions;
 use gantry_plan::{BlubberConfig, Plan};
 use gantry_spec::Diagnostic;
@@ -25,14 +25,14 @@ pub struct BlubberCompiler {
 const INLINE_NAME: &str = ".pipeline/config.yaml (inline blubberfile)";
 
 impl DockerfileSource for BlubberCompiler {
-    fn dockerfile(&self, blubber: &BlubberInput, variant: &str) -> Result<String, String> {
+    fn dockerfile(&self, blubber: &BlubberInput, variant: &str) -> Result<CompiledDockerfile, String> {
         let (name, text) = self.read(blubber)?;
         let report = |diagnostics: Vec<Diagnostic>| {
             diagnostic_report::render(&diagnostics, |file| (file == &*name).then_some(text.as_str()))
         };
         let file = gantry_spec::blubber::parse(&name, &text).map_err(report)?;
         let dockerfile = gantry_image::compile(&file, variant, &self.options).map_err(report)?;
-        Ok(dockerfile.to_string())
+        Ok(CompiledDockerfile { text: dockerfile.to_string(), base_images: gantry_cache::image_references(&dockerfile) })
     }
 }
 

@@ -36,6 +36,13 @@ impl RunFolder {
         }
     }
 
+    /// A fresh run ID and the folder it would have, which is not created: for a session that
+    /// keeps no record (`gantry shell STAGE`).
+    pub fn unwritten(repo: &Path) -> RunFolder {
+        let id = new_run_id(Timestamp::now_utc());
+        RunFolder { dir: repo.join(RUNS_DIR).join(&id), id }
+    }
+
     /// Where the log of `stage` of `pipeline` goes.
     pub fn stage_log(&self, pipeline: &str, stage: &str) -> PathBuf {
         self.dir.join(pipeline).join(format!("{stage}.log"))

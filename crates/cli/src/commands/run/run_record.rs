@@ -16,8 +16,10 @@ use serde::{Deserialize, Serialize};
 use crate::exit_code::ExitCode;
 use crate::run_display::RunEventSink;
 
-/// The version of the record's wire format; bumped on incompatible changes.
-pub const RECORD_VERSION: u32 = 1;
+/// The version of the record's wire format. 2 added each stage's `base_images` (reference →
+/// image ID); records of version 1 read as stages without them. Every change so far only
+/// added fields with defaults, so older records still read, import and compare.
+pub const RECORD_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunRecord {
