@@ -124,6 +124,9 @@ fn parse_message(line: &str) -> Option<BuildInfo> {
     serde_json::from_str(line.trim()).ok()
 }
 
+/// The build argument that makes BuildKit write inline cache metadata into the image.
+const INLINE_CACHE_ARG: &str = "BUILDKIT_INLINE_CACHE";
+
 /// The `/build` query for a BuildKit build served by session `session_id`.
 fn build_query(request: &BuildRequest, session_id: &str) -> String {
     let mut query = format!(
@@ -137,8 +140,15 @@ fn build_query(request: &BuildRequest, session_id: &str) -> String {
     if let Some(target) = &request.target {
         let _ = write!(query, "&target={}", query_escape(target));
     }
+    let mut build_args = request.build_args.clone();
+    if request.inline_cache {
+        build_args.insert(INLINE_CACHE_ARG.into(), "1".into());
+    }
+    if !request.cache_from.is_empty() {
+        let _ = write!(query, "&cachefrom={}", query_escape(&serde_json::json!(request.cache_from).to_string()));
+    }
     for (name, values) in [
-        ("buildargs", &request.build_args),
+        ("buildargs", &build_args),
         ("labels", &request.labels),
     ] {
         if !values.is_empty() {
@@ -174,6 +184,19 @@ mod tests {
             "version=2&remote=client-session&session=gantry-abc&dockerfile=Dockerfile&rm=1&forcerm=1\
              &t=gantry.local%2Fapp%3A1&t=gantry.local%2Fapp%3Atest&target=test\
              &buildargs=%7B%22A%22%3A%221%202%22%7D&labels=%7B%22org.x%22%3A%22y%22%7D"
+        );
+    }
+
+    #[test]
+    fn layer_cache_adds_cache_from_and_the_inline_cache_argument() {
+        let mut request = BuildRequest::new("FROM scratch", "/ctx");
+        request.cache_from = vec!["127.0.0.1:5000/gantry/layers/app:test".into()];
+        request.inline_cache = true;
+        assert_eq!(
+            build_query(&request, "s"),
+            "version=2&remote=client-session&session=s&dockerfile=Dockerfile&rm=1&forcerm=1\
+             &cachefrom=%5B%22127.0.0.1%3A5000%2Fgantry%2Flayers%2Fapp%3Atest%22%5D\
+             &buildargs=%7B%22BUILDKIT_INLINE_CACHE%22%3A%221%22%7D"
         );
     }
 

@@ -23,11 +23,18 @@ pub struct BuildRequest {
     pub build_args: BTreeMap<String, String>,
     /// Labels to set on the image (`--label`).
     pub labels: BTreeMap<String, String>,
+    /// Images whose layers BuildKit may reuse (`--cache-from`) when they carry inline cache
+    /// metadata, e.g. this variant's last build in a shared registry. One that does not
+    /// exist is skipped by BuildKit.
+    pub cache_from: Vec<String>,
+    /// Write BuildKit's inline cache metadata into the image, so that pushing it shares its
+    /// layers with builds that name it in `cache_from`.
+    pub inline_cache: bool,
 }
 
 impl BuildRequest {
     /// A request to build the last stage of `dockerfile` from `context_dir`, with no tags,
-    /// build args or labels.
+    /// build args, labels or layer cache.
     pub fn new(dockerfile: impl Into<String>, context_dir: impl Into<PathBuf>) -> Self {
         Self {
             dockerfile: dockerfile.into(),
@@ -36,6 +43,8 @@ impl BuildRequest {
             tags: Vec::new(),
             build_args: BTreeMap::new(),
             labels: BTreeMap::new(),
+            cache_from: Vec::new(),
+            inline_cache: false,
         }
     }
 }

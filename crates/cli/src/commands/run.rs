@@ -12,6 +12,7 @@ mod blubber_compiler;
 pub(crate) mod cached_stages;
 mod changed_since;
 mod junit_report;
+mod layer_cache;
 mod referenced_environment;
 pub(crate) mod run_folder;
 pub(crate) mod run_record;
@@ -112,10 +113,12 @@ pub struct RunArgs {
     #[arg(long)]
     pub cache_failures: bool,
     /// Share stage results through this OCI registry repository, e.g.
-    /// `http://127.0.0.1:5000/gantry/cache` (results found there are reused).
+    /// `http://127.0.0.1:5000/gantry/cache` (results found there are reused), and image
+    /// layers beside them (`.../layers/<project>:<variant>`, BuildKit's `--cache-from`).
     #[arg(long, value_name = "URL", env = "GANTRY_CACHE_REGISTRY")]
     pub cache_registry: Option<String>,
-    /// Push this run's results to --cache-registry (CI does; laptops usually only pull).
+    /// Push this run's results and built layers to --cache-registry (CI does; laptops
+    /// usually only pull).
     #[arg(long, env = "GANTRY_CACHE_PUSH")]
     pub cache_push: bool,
     /// Generate Dockerfiles exactly as Blubber does: no package-manager cache mounts.
@@ -272,6 +275,7 @@ fn run_settings(repo: &Path, args: &RunArgs, prepared: &Prepared, folder: &RunFo
         timeouts: stage_timeouts(&args.timeouts),
         keep_failed: args.keep_failed,
         cache: None,
+        layer_cache: layer_cache::for_run(args),
         releases: None,
         interactive: None,
     }

@@ -2,7 +2,11 @@
 //! built by the backend from the pipeline's directory; binds `imageID` (hex, without
 //! `sha256:`) and `imageLocalName` (a tag later builds can use as a base).
 //!
-//! Must not compile Blubber nor pull images: gantry builds only from what the engine has.
+//! With a [`LayerCache`](super::LayerCache) the build reuses layers of the variant's image
+//! in the registry, and in CI pushes its own there.
+//!
+//! Must not compile Blubber nor pull base images: gantry builds only from what the engine
+//! has (BuildKit reads cached layers from the registry, never a `FROM`).
 
 use gantry_plan::{BlubberConfig, BuildStep};
 use tokio::sync::mpsc;
@@ -37,7 +41,21 @@ impl<B: RunBackend> StageRun<'_, B> {
         });
         self.bind("imageID", image.as_str().trim_start_matches("sha256:"));
         self.bind("imageLocalName", self.local_image_name());
+        if request.inline_cache {
+            self.push_layers(&image, &request.target.unwrap_or_default()).await;
+        }
         Ok(())
+    }
+
+    /// Pushes the built image to the layer cache; a failure is logged, never the stage's.
+    async fn push_layers(&self, image: &crate::ImageId, variant: &str) {
+        let Some(layers) = &self.executor.settings.layer_cache else { return };
+        let (repository, tag) = layers.image(self.scope().setup_value("project"), variant);
+        let line = match self.backend().publish(image, &repository, &tag, None).await {
+            Ok(digest) => format!("layers: pushed {repository}:{tag} ({digest}) for other machines' builds"),
+            Err(error) => format!("layers: not shared ({error}); the build itself succeeded"),
+        };
+        self.log(line).await;
     }
 
     /// The build, and the images its Dockerfile reads.
@@ -71,6 +89,11 @@ impl<B: RunBackend> StageRun<'_, B> {
             })?;
         let pipeline = &self.stage.pipeline;
         let mut request = BuildRequest::new(compiled.text, pipeline.directory.join(&context));
+        if let Some(layers) = &self.executor.settings.layer_cache {
+            let (repository, tag) = layers.image(scope.setup_value("project"), &variant);
+            request.cache_from.push(format!("{repository}:{tag}"));
+            request.inline_cache = layers.push;
+        }
         request.target = Some(variant);
         request.tags = vec![self.local_image_name()];
         request

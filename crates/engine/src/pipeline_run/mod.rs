@@ -9,6 +9,7 @@
 
 mod build_step;
 mod copy_step;
+mod layer_cache;
 mod interactive_stage;
 mod local_image;
 mod pipeline_stages;
@@ -37,6 +38,7 @@ use crate::{
 };
 
 pub use interactive_stage::InteractiveStage;
+pub use layer_cache::LayerCache;
 pub use local_image::local_image_prefix;
 pub use pipeline_stages::pipelinelib_timestamp;
 pub use registry_target::RegistryTarget;

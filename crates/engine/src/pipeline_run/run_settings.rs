@@ -37,6 +37,9 @@ pub struct RunSettings {
     /// Asked before each stage runs; `None` runs every stage (see [`StageCache`](crate::StageCache)).
     pub cache: Option<Arc<dyn crate::StageCache>>,
     pub timeouts: StageTimeouts,
+    /// Share image layers through a registry (`--cache-from` and inline cache); `None`: only
+    /// the engine's own build cache.
+    pub layer_cache: Option<super::LayerCache>,
     /// Where `deploy` and `promote` steps go; `None` fails those steps with a hint.
     pub releases: Option<Arc<dyn crate::ReleaseSteps>>,
     /// `gantry shell STAGE`: open a session in this stage's container instead of running its
