@@ -3,13 +3,15 @@
 //! the real engine, and takes it down (skipped without an engine unless CI=true or
 //! GANTRY_REQUIRE_ENGINE=1). The promote test pushes to a real bare git remote.
 
-use std::io::{Read, Write};
+mod release_support;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
 use assert_cmd::assert::OutputAssertExt;
 use predicates::prelude::predicate;
+use release_support::{charts_remote, git, proxy_get};
 
 fn example_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/hello-python")
@@ -20,17 +22,6 @@ fn gantry_env(namespace: &str, args: &[&str]) -> Output {
     let mut command = Command::cargo_bin("gantry").expect("the gantry binary is built for tests");
     command.env("GANTRY_ENV_NAMESPACE", namespace).env("GANTRY_ENV_PROXY_PORT", "0");
     command.arg("-C").arg(example_dir()).arg("env").args(args).output().expect("gantry runs")
-}
-
-/// GET `path` from the proxy in `url` (`http://NAME.localhost:PORT/`) with that Host header.
-fn get(url: &str, path: &str) -> String {
-    let authority = url.trim_start_matches("http://").trim_end_matches('/');
-    let port = authority.rsplit(':').next().unwrap();
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port.parse::<u16>().unwrap())).unwrap();
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {authority}\r\n\r\n").unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer
 }
 
 fn engine_required() -> bool {
@@ -54,7 +45,7 @@ fn env_up_builds_the_variant_answers_at_its_url_and_env_down_removes_it() {
     let stdout = String::from_utf8_lossy(&output.clone().assert().success().get_output().stdout).into_owned();
     let url = stdout.lines().last().unwrap_or_default().to_owned();
     assert!(url.starts_with("http://hello.localhost:"), "the URL is the last line: {stdout}");
-    let answer = get(&url, "/healthz");
+    let answer = proxy_get(&url, "/healthz");
     assert!(answer.starts_with("HTTP/1.1 200") && answer.contains("\"status\": \"ok\""), "{answer}");
 
     gantry_env(&namespace, &["list"]).assert().success().stdout(predicate::str::contains(url.as_str()));
@@ -63,31 +54,10 @@ fn env_up_builds_the_variant_answers_at_its_url_and_env_down_removes_it() {
     gantry_env(&namespace, &["list"]).assert().success().stderr(predicate::str::contains("no environments"));
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@localhost", "-c", "init.defaultBranch=main"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
-
 #[test]
 fn promote_pushes_a_review_branch_naming_the_digest_and_the_source_commit() {
     let dir = tempfile::tempdir().unwrap();
-    let bare = dir.path().join("charts.git");
-    let seed = dir.path().join("seed");
-    git(dir.path(), &["init", "--quiet", "--bare", bare.to_str().unwrap()]);
-    git(dir.path(), &["clone", "--quiet", bare.to_str().unwrap(), seed.to_str().unwrap()]);
-    let values = seed.join("helmfile.d/services/hello-python/values.yaml");
-    std::fs::create_dir_all(values.parent().unwrap()).unwrap();
-    std::fs::write(&values, "main_app:\n  version: v1 # bumped by gantry\n").unwrap();
-    git(&seed, &["add", "."]);
-    git(&seed, &["commit", "--quiet", "-m", "seed"]);
-    git(&seed, &["push", "--quiet", "origin", "HEAD:main"]);
+    let bare = charts_remote(dir.path(), "hello-python", "main_app:\n  version: v1 # bumped by gantry\n");
 
     Command::cargo_bin("gantry")
         .unwrap()

@@ -10,13 +10,14 @@
 //! - no target configured: the step fails with how to configure one.
 
 mod debug_support;
+mod release_support;
 mod run_support;
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use debug_support::{describe, docker, engine_has};
+use release_support::{charts_remote, git, proxy_get};
 use run_support::{leftovers, only_record, stage};
 use serde_json::Value;
 
@@ -52,18 +53,6 @@ fn site(config: &str, settings: &str) -> (tempfile::TempDir, PathBuf) {
     (root, repo)
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@localhost", "-c", "init.defaultBranch=main"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
-
 /// `gantry -C repo ARGS` with preview environments in `namespace`, the proxy on a free port.
 fn gantry(repo: &Path, namespace: &str, args: &[&str]) -> Output {
     let mut command = assert_cmd::Command::cargo_bin("gantry").expect("the gantry binary");
@@ -73,17 +62,6 @@ fn gantry(repo: &Path, namespace: &str, args: &[&str]) -> Output {
 
 fn run(repo: &Path, namespace: &str) -> Output {
     gantry(repo, namespace, &["run", "--progress", "plain", "--no-cache"])
-}
-
-/// GET `path` through the proxy of `url` (`http://NAME.localhost:PORT/`).
-fn get(url: &str, path: &str) -> String {
-    let authority = url.trim_start_matches("http://").trim_end_matches('/');
-    let port: u16 = authority.rsplit(':').next().unwrap().parse().unwrap();
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {authority}\r\n\r\n").unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer
 }
 
 /// Containers of preview namespace `namespace`.
@@ -116,9 +94,9 @@ fn a_deploy_step_brings_up_a_preview_environment_that_answers_at_its_url() {
     assert!(url.starts_with("http://site-review-42.localhost:"), "{url}");
     let stdout_and_err = describe(&output);
     assert!(stdout_and_err.contains(&url), "the URL is in the log and the summary: {stdout_and_err}");
-    let page = get(&url, "/");
+    let page = proxy_get(&url, "/");
     assert!(page.starts_with("HTTP/1.1 200") && page.contains("site under review"), "{page}");
-    let greeting = get(&url, "/greeting");
+    let greeting = proxy_get(&url, "/greeting");
     assert!(greeting.contains("hello reviewer"), "overrides.config.public is the environment: {greeting}");
     // The environment outlives the run (a reviewer's link); the run's own containers do not.
     assert_eq!(leftovers(record["run_id"].as_str().unwrap()), Vec::<String>::new());
@@ -151,16 +129,7 @@ fn a_promote_step_pushes_a_review_branch_naming_the_published_digest() {
         return;
     }
     let charts = tempfile::tempdir().unwrap();
-    let bare = charts.path().join("deployment-charts.git");
-    let seed = charts.path().join("seed");
-    git(charts.path(), &["init", "--quiet", "--bare", bare.to_str().unwrap()]);
-    git(charts.path(), &["clone", "--quiet", bare.to_str().unwrap(), seed.to_str().unwrap()]);
-    let values = seed.join("helmfile.d/services/site/values.yaml");
-    std::fs::create_dir_all(values.parent().unwrap()).unwrap();
-    std::fs::write(&values, "main_app:\n  version: old\n").unwrap();
-    git(&seed, &["add", "."]);
-    git(&seed, &["commit", "--quiet", "-m", "seed"]);
-    git(&seed, &["push", "--quiet", "origin", "HEAD:main"]);
+    let bare = charts_remote(charts.path(), "site", "main_app:\n  version: old\n");
 
     let config = "pipelines:\n  release:\n    blubberfile: blubber.yaml\n    stages:\n      - name: production\n        build: web\n        publish:\n          image: true\n        promote:\n          - chart: site\n            environments: [staging]\n";
     let settings = format!("[promote]\ncharts-repository = {:?}\n", bare.display().to_string());
