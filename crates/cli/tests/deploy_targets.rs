@@ -127,3 +127,22 @@ fn the_kubernetes_target_lints_the_chart_then_names_the_unreachable_cluster() {
     let history = std::fs::read_to_string(repo.path().join(".gantry/deploy/kubernetes/releases.json")).unwrap();
     assert!(history.contains("\"failed\""), "the release is recorded as failed: {history}");
 }
+
+#[test]
+fn a_second_deploy_of_a_service_is_refused_while_the_first_holds_its_lock() {
+    let repo = tempfile::tempdir().unwrap();
+    let lock = repo.path().join(".gantry/deploy/docker/web.lock");
+    std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
+    std::fs::write(&lock, "").unwrap();
+    // util-linux's flock holds the lock as a first deploy would.
+    let mut holder = std::process::Command::new("flock").arg("--no-fork").arg(&lock).args(["sleep", "30"]).spawn().expect("flock runs");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let output = gantry(repo.path(), "gantry-unused", &["deploy", "--kind", "docker", "--service", "web", "--image", "x:1", "--replicas", "1"]);
+    let _ = holder.kill();
+    let _ = holder.wait();
+    assert_eq!(output.status.code(), Some(3), "{}", describe(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("another deploy of web on docker is in progress"), "{stderr}");
+    let rollback = gantry(repo.path(), "gantry-unused", &["deploy", "rollback", "--kind", "docker", "--service", "web"]);
+    assert!(!String::from_utf8_lossy(&rollback.stderr).contains("in progress"), "the lock went with its holder: {}", describe(&rollback));
+}

@@ -47,6 +47,10 @@ pub enum DeployError {
     #[error("cannot use release history {}: {reason} — check the state directory", path.display())]
     History { path: PathBuf, reason: String },
 
+    /// Another deploy or rollback of the service on this target is in progress.
+    #[error("another deploy of {service} on {target} is in progress ({holder}) — wait for it to finish, then check `gantry deploy status`")]
+    Busy { target: String, service: String, holder: String },
+
     /// The engine did not reach the expected state in time.
     #[error("timed out after {seconds} s waiting for {what}")]
     Timeout { what: String, seconds: u64 },

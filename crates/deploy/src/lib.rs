@@ -14,6 +14,7 @@
 pub mod canary;
 mod deploy_error;
 mod deploy_event;
+mod deploy_lock;
 mod deploy_outcome;
 mod deploy_request;
 mod deploy_target;
@@ -33,6 +34,7 @@ pub mod swarm;
 pub use canary::{AnalysisCheck, CanaryPlan, CanaryStep, CheckKind, MeasurementPhase};
 pub use deploy_error::DeployError;
 pub use deploy_event::{DEPLOY_EVENT_VERSION, DeployEvent, Timestamp};
+pub use deploy_lock::DeployLock;
 pub use deploy_outcome::DeployOutcome;
 pub use deploy_request::{DeployRequest, SecretValue};
 pub use deploy_target::{DeployFuture, DeployTarget};

@@ -18,7 +18,7 @@ use gantry_deploy::docker_target::{DockerHostTarget, PreviewHost};
 use gantry_deploy::helm::{CI_NAMESPACE, DEFAULT_TIMEOUT, HelmCli, HelmTarget, HelmTargetSettings};
 use gantry_deploy::swarm::{NodeDialer, SwarmSettings, SwarmTarget};
 use gantry_deploy::{
-    AnalysisCheck, CanaryPlan, CanaryStep, CheckKind, ConfigFile, DeployError, DeployEvent,
+    AnalysisCheck, CanaryPlan, CanaryStep, CheckKind, ConfigFile, DeployError, DeployEvent, DeployLock,
     DeployOutcome, DeployRequest, DeployTarget, ImageRef, PublishedPort, ReleaseRecord,
     ReleaseState, SecretRef, SecretValue, ServiceStatus,
 };
@@ -240,6 +240,7 @@ pub fn run(repo: &Path, command: &DeployCommand) -> ExitCode {
             None => deploy(repo, &command.deploy).await,
             Some(DeployAction::Status(args)) => status(&*Target::connect(repo, &args.target).await?, &args.service).await,
             Some(DeployAction::Rollback { service, to }) => {
+                let _lock = DeployLock::acquire(&state_dir(repo), &target_name(&service.target), &service.service)?;
                 rollback(&*Target::connect(repo, &service.target).await?, &service.service, *to).await
             }
             Some(DeployAction::History(args)) => history(&*Target::connect(repo, &args.target).await?, &args.service).await,
@@ -267,8 +268,7 @@ impl std::ops::Deref for Target {
 
 impl Target {
     async fn connect(repo: &Path, args: &TargetArgs) -> Result<Self, DeployError> {
-        let state_dir = repo.join(".gantry");
-        let name = args.target.clone().unwrap_or_else(|| kind_name(args.kind).to_owned());
+        let (state_dir, name) = (state_dir(repo), target_name(args));
         match args.kind {
             TargetKind::Swarm => Ok(Target::Swarm(swarm_target(&name, &state_dir, args))),
             TargetKind::Docker => {
@@ -278,6 +278,16 @@ impl Target {
             TargetKind::Kubernetes => Ok(Target::Other(Box::new(helm_target(repo, name, state_dir, args)?))),
         }
     }
+}
+
+/// Where release history and deploy locks live.
+fn state_dir(repo: &Path) -> PathBuf {
+    repo.join(".gantry")
+}
+
+/// The target's name in release history: `--target`, else the kind.
+fn target_name(args: &TargetArgs) -> String {
+    args.target.clone().unwrap_or_else(|| kind_name(args.kind).to_owned())
 }
 
 fn kind_name(kind: TargetKind) -> &'static str {
@@ -333,6 +343,8 @@ fn helm_target(repo: &Path, name: String, state_dir: PathBuf, args: &TargetArgs)
 
 async fn deploy(repo: &Path, args: &DeployArgs) -> Result<ExitCode, DeployError> {
     let request = request(repo, args)?;
+    // One deploy of a service at a time; held until this function returns.
+    let _lock = DeployLock::acquire(&state_dir(repo), &target_name(&args.target), &request.service)?;
     let target = Target::connect(repo, &args.target).await?;
     let (events, display) = display(args.output);
     let outcome = tokio::select! {
