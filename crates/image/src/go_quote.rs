@@ -16,8 +16,17 @@
 pub fn go_quote(text: &str) -> String {
     let mut quoted = String::with_capacity(text.len() + 2);
     quoted.push('"');
-    for c in text.chars() {
-        push_escaped(&mut quoted, c);
+    // Runs of printable ASCII other than `"` and `\` are copied as they are; everything else
+    // goes through `push_escaped` one character at a time.
+    let mut rest = text;
+    while !rest.is_empty() {
+        let plain = rest.bytes().take_while(|&b| (0x20..0x7F).contains(&b) && b != b'"' && b != b'\\').count();
+        quoted.push_str(&rest[..plain]);
+        rest = &rest[plain..];
+        if let Some(c) = rest.chars().next() {
+            push_escaped(&mut quoted, c);
+            rest = &rest[c.len_utf8()..];
+        }
     }
     quoted.push('"');
     quoted
