@@ -33,7 +33,20 @@ fn corpus() -> Vec<(String, String)> {
 
 fn mutants(text: &str) -> Vec<String> {
     let lines: Vec<&str> = text.lines().collect();
-    let mut mutants = vec![text.trim_end_matches('\n').to_string(), format!("{text}# end"), format!("{text}  ")];
+    let mut mutants = vec![
+        text.trim_end_matches('\n').to_string(),
+        format!("{text}# end"),
+        format!("{text}  "),
+        format!("{text}\n\n"),
+        format!("---\n{text}"),
+        format!("# start\n---\n{text}"),
+        format!("--- \n{text}"),
+        format!("---\n{text}---\n"),
+        text.replace("- >-", "- |-"),
+        text.replace("- >-", "- >"),
+        text.replace("- >-", "- |"),
+        text.replace(": ", ": >-\n          "),
+    ];
     for at in 0..lines.len() {
         let edited = |edit: &dyn Fn(&str) -> String| -> String {
             lines.iter().enumerate().map(|(i, l)| if i == at { edit(l) } else { l.to_string() }).collect::<Vec<_>>().join("\n")
@@ -131,6 +144,10 @@ fn small_documents_read_the_same_or_are_declined() {
         "a: ['x' , \"y\" ]  # c", "a: {b: [c, d] , e: {f: g}}  # é", "a: [a]#c", "a: 'x'#c", "a: [a] b", "a: 'x' # c\n",
         "a: {b: c}\n  d: e", "a: [b,\n  c]", "a: \"x\\ty\"", "a: \"x\\qy\"", "a: {'b': c, \"d\": e}", "a: {b : c}",
         "a: {b: c, b: d}", "a: {<<: {b: c}}", "- a\n- b", "a: b\n- c", "a:\n\t- b", "a: [b]\n# x\n  # y\nc: d", "a: x # é\nb: y",
+        "a: >-\n  x\n  y\n\n  z\n", "a: |-\n  x\n  y\n\n  z\n", "a: >\n  x\n\n\nb: c", "a: |\n  x\n   y\n", "a:\n  - >-\n    x\n    y\n  - b",
+        "a: >-\n  x\n  y", "a: |\n  x\n  y", "a: >-\n\n  x\n", "a: >-\n  x\n  \n  y\n", "a: >-\n  x\n # c\n  y\n", "a: >-\n  x\n # c\nb: c\n",
+        "a: >-\nb: c", "a: >-\n", "a: >-", "a: >+\n  x\n", "a: >2\n  x\n", "a: > # c\n  x\n", "a: |-\n  # x\n  y\n", "a: >-\n  é\n",
+        "- a: >-\n    x\n  b: c\n", "a:\n- >-\n  x\n- y\n", "a:\n- >-\n x\n",
     ] {
         assert_same_or_declined("inline", text);
     }

@@ -1,31 +1,45 @@
 //! A fast reader for the plain block-style YAML that real Blubber files are written in.
 //!
 //! It reads block mappings and sequences (including sequences written at their key's
-//! indentation), single-line plain, single- and double-quoted scalars, one-line flow
-//! sequences and mappings of scalars, and comments, and builds exactly the tree — values,
-//! styles and spans — that [`super::parse_with_saphyr`] builds from saphyr-parser's events.
-//! The spans follow saphyr's markers: a block mapping starts at its first key, a block
-//! sequence at its first `-` (at its first entry's content when written at its key's
-//! indentation), an empty value sits on its `:`, and a block collection ends where the next
-//! token starts (at the end of the stream, where saphyr unrolls its indentation).
+//! indentation), one-line plain, single- and double-quoted scalars, simple literal and folded
+//! block scalars (`|`, `|-`, `>`, `>-`), flow sequences and mappings written on one line,
+//! comments and a leading `---`, and builds exactly the tree — values, styles and spans — that
+//! [`super::parse_with_saphyr`] builds from saphyr-parser's events. The spans follow saphyr's
+//! markers: a block mapping starts at its first key, a block sequence at its first `-` (at
+//! its first entry's content when written at its key's indentation), an empty value sits on
+//! its `:`, quoted scalars and closing brackets take in the spaces and comment after them,
+//! and a block collection ends where the next token starts (at the end of the stream, where
+//! saphyr unrolls its indentation).
 //!
 //! It must not decide anything it is not certain of: anchors, aliases, tags, merge keys,
-//! block and multi-line scalars, escapes other than the common ones, document markers,
-//! directives, tabs, carriage returns, control characters, non-ASCII text outside comments,
-//! unusual indentation and every syntax error make it decline (`None`), and the caller reads
-//! the text with saphyr instead, so users see the same trees and the same error messages.
-//! The differential test `crates/spec/tests/yaml_block_subset.rs` holds it to that.
+//! multi-line plain, quoted and flow values, block scalars with more-indented or
+//! space-only lines or indicators beyond `-`, escapes other than the common ones, other
+//! document markers, directives, tabs, carriage returns, control characters, non-ASCII text
+//! outside comments and block scalars, unusual indentation and every syntax error make it
+//! decline (`None`), and the caller reads the text with saphyr instead, so users see the same
+//! trees and the same error messages. The differential test
+//! `crates/spec/tests/yaml_block_subset.rs` holds it to that.
 
 use super::{Node, Pos, Span, Style, Value, insert_entry};
 
 /// Reads `text` if it is entirely within the subset; `None` means "use the full parser".
 pub fn parse(text: &str) -> Option<Node> {
-    if !acceptable_characters(text) {
+    if has_control_characters(text) || (!text.is_ascii() && text.contains('\u{FEFF}')) {
         return None;
     }
-    let lines = lines_of(text);
+    let lines: Vec<&str> = text.split('\n').collect();
     let mut reader = Reader { lines: &lines, line: 0, eof: eof_marker(&lines) };
     reader.skip_to_content();
+    // One `---` line may start the document; other document markers and directives are
+    // left to saphyr.
+    if reader.current() == Some("---") {
+        reader.line += 1;
+        reader.skip_to_content();
+    }
+    let marker = |line: &&str| line.starts_with("---") || line.starts_with("...") || line.starts_with('%');
+    if lines[reader.line.min(lines.len())..].iter().any(marker) {
+        return None;
+    }
     let first = reader.current()?;
     if indentation(first) != 0 {
         return None;
@@ -35,30 +49,11 @@ pub fn parse(text: &str) -> Option<Node> {
     reader.current().is_none().then_some(root)
 }
 
-/// Tabs, carriage returns, control characters and byte order marks are left to saphyr;
-/// so are document markers and directives at the start of a line.
-fn acceptable_characters(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    // One branch-free pass over the bytes; the rarer checks only when needed.
-    let (control, non_ascii) = bytes.iter().fold((false, false), |(control, non_ascii), &b| {
-        (control | ((b < 0x20 && b != b'\n') | (b == 0x7F)), non_ascii | (b >= 0x80))
-    });
-    let markers = |l: &[u8]| l.starts_with(b"---") || l.starts_with(b"...") || l.starts_with(b"%");
-    !control && !(non_ascii && text.contains('\u{FEFF}')) && !bytes.split(|&b| b == b'\n').any(markers)
-}
-
-/// The text split at each `\n` (the last line is empty when the text ends with one).
-fn lines_of(text: &str) -> Vec<&str> {
-    let mut lines = Vec::with_capacity(text.len() / 24);
-    let mut start = 0;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if b == b'\n' {
-            lines.push(&text[start..i]);
-            start = i + 1;
-        }
-    }
-    lines.push(&text[start..]);
-    lines
+/// Tabs, carriage returns and other control characters are left to saphyr.
+fn has_control_characters(text: &str) -> bool {
+    // Branch-free over fixed-size chunks, which the compiler vectorises.
+    let is_control = |b: u8| ((b < 0x20) & (b != b'\n')) | (b == 0x7F);
+    text.as_bytes().chunks(64).any(|chunk| chunk.iter().fold(false, |found, &b| found | is_control(b)))
 }
 
 /// Where saphyr's marker stands at the end of the stream: the line after the last line
@@ -143,6 +138,8 @@ impl<'t> Reader<'_, 't> {
             let after_colon = skip_spaces(line, colon + 1);
             let value = if ends_line(line, after_colon) {
                 self.value_below(column, self.line, colon)?
+            } else if matches!(line.as_bytes()[after_colon], b'|' | b'>') {
+                self.block_scalar(after_colon, column)?
             } else {
                 let value = self.inline_value(line, after_colon)?;
                 self.finish_inline_line(column)?;
@@ -207,6 +204,8 @@ impl<'t> Reader<'_, 't> {
             }
             let item = if key_at(line, content).is_some() {
                 self.block_mapping(content)?
+            } else if matches!(line.as_bytes()[content], b'|' | b'>') {
+                self.block_scalar(content, column)?
             } else {
                 let item = self.inline_value(line, content)?;
                 self.finish_inline_line(column)?;
@@ -228,6 +227,70 @@ impl<'t> Reader<'_, 't> {
         }
         let end = self.block_end(column);
         Some(Node { value: Value::Seq(items), span: Span { start, end } })
+    }
+
+    /// A literal (`|`, `|-`) or folded (`>`, `>-`) block scalar whose indicator is at byte `at`
+    /// of the current line, in a block indented by `block_indent`. Only the simple shape is
+    /// read: content starting on the next line, every content line indented alike, no lines
+    /// of only spaces. Moves to the next line with content after it.
+    fn block_scalar(&mut self, at: usize, block_indent: usize) -> Option<Node> {
+        let header = self.current()?;
+        let literal = header.as_bytes()[at] == b'|';
+        let strip = match &header[at + 1..] {
+            "" => false,
+            "-" => true,
+            _ => return None, // keep chomping, indentation indicators, comments
+        };
+        let first = self.line + 1;
+        let first_line = self.lines.get(first)?;
+        let indent = indentation(first_line);
+        if indent <= block_indent || indent == first_line.len() {
+            return None;
+        }
+        let mut text = String::new();
+        let mut line = first;
+        let mut empty_lines = 0;
+        let mut last_content = first;
+        while let Some(&content) = self.lines.get(line) {
+            if content.is_empty() {
+                empty_lines += 1;
+                line += 1;
+                continue;
+            }
+            let content_indent = indentation(content);
+            if content_indent == content.len() || content_indent > indent {
+                return None; // lines of spaces, more-indented lines
+            }
+            if content_indent < indent {
+                break;
+            }
+            if line > first {
+                // Literal: every line break kept. Folded: a single break becomes a space.
+                if literal {
+                    text.push('\n');
+                } else if empty_lines == 0 {
+                    text.push(' ');
+                }
+                text.extend(std::iter::repeat_n('\n', empty_lines));
+            }
+            text.push_str(&content[indent..]);
+            empty_lines = 0;
+            last_content = line;
+            line += 1;
+        }
+        if !strip {
+            text.push('\n');
+        }
+        // saphyr's token ends where it stopped skipping the indentation of the lines after.
+        let end = match self.lines.get(line) {
+            Some(next) => self.pos(line, indentation(next)),
+            None if self.eof.column == 0 => Pos { line: self.eof.line, column: 1 },
+            None => self.pos(last_content, self.lines[last_content].chars().count()),
+        };
+        let span = Span { start: self.pos(first, indent), end };
+        self.line = line - 1;
+        self.finish_inline_line(block_indent)?;
+        Some(Node { value: Value::Scalar { text, style: Style::Block }, span })
     }
 
     /// After a value that ended its line: moves to the next line with content, which must
