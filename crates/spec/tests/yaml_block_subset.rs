@@ -152,3 +152,50 @@ fn small_documents_read_the_same_or_are_declined() {
         assert_same_or_declined("inline", text);
     }
 }
+
+/// Documents put together at random from the pieces Blubber files are made of, mostly
+/// nested the usual way, sometimes oddly: the reader may decline any of them, but must not
+/// read one differently.
+#[test]
+fn random_documents_read_the_same_or_are_declined() {
+    const USUAL: &[&str] = &[
+        "a:", "b: c", "- d", "- e: f", "- >-", "- |", "g: >-", "h: |-", "i: [j, 'k', \"l\"]", "m: {n: o, p: [q]}", "r: s # t",
+        "# u", "", "v: 'w''x'", "y: \"z\\n\"", "- [ii, jj]", "kk: ~", "text with spaces", "cd: ef gh", "ij: {}", "kl: []",
+        "mn: { op: { qr: st } }", "a:", "b:", "- c:", "x: 1", "y: yes",
+    ];
+    const ODD: &[&str] = &[
+        "-", "  ", "aa: bb: cc", "dd", "ee:ff", "gg: hh  ", "ll: ]", "mm: [nn,", "oo: -", "pp: 'qq", "rr: &ss tt", "uu: *ss",
+        "<<: {vv: ww}", "xx: yy #", "? zz", ": ab", "---", "...", "- - a", "b: c d: e", "f: >+", "- \"g\" h",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound as u64) as usize
+    };
+    let mut accepted = 0;
+    for _ in 0..50_000 {
+        let mut text = String::new();
+        let mut indent = 0;
+        for _ in 0..1 + next(10) {
+            indent = match next(8) {
+                0..=3 => indent,
+                4 | 5 => indent + 2,
+                6 => next(indent / 2 + 1) * 2,
+                _ => indent + 1,
+            };
+            let piece = if next(10) == 0 { ODD[next(ODD.len())] } else { USUAL[next(USUAL.len())] };
+            text.push_str(&" ".repeat(indent));
+            text.push_str(piece);
+            text.push('\n');
+        }
+        if next(4) == 0 {
+            text.pop();
+        }
+        if assert_same_or_declined("random", &text) {
+            accepted += 1;
+        }
+    }
+    assert!(accepted > 2_000, "only {accepted} random documents were read: the test no longer exercises the reader");
+}
