@@ -145,6 +145,12 @@ impl Node {
 
 /// Resolves a plain scalar the way yaml.v2 does (YAML 1.1 types).
 pub fn read_plain_scalar(text: &str) -> Reading {
+    // Every YAML 1.1 null, boolean and number starts with one of these (or is empty).
+    if let Some(&first) = text.as_bytes().first()
+        && !matches!(first, b'~' | b'n' | b'N' | b'y' | b'Y' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'.' | b'+' | b'-' | b'0'..=b'9')
+    {
+        return Reading::Str;
+    }
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Reading::Null,
         "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
@@ -395,6 +401,13 @@ mod tests {
             ("3.9", Reading::Float),
             ("-", Reading::Str),
             (".", Reading::Str),
+            ("Off", Reading::Bool(false)),
+            ("True", Reading::Bool(true)),
+            ("NULL", Reading::Null),
+            ("+1", Reading::Int),
+            ("-.5", Reading::Float),
+            ("x1", Reading::Str),
+            ("Yesterday", Reading::Str),
         ] {
             assert_eq!(read_plain_scalar(text), reading, "{text:?}");
         }

@@ -27,7 +27,7 @@ pub fn parse(text: &str) -> Option<Node> {
     if has_control_characters(text) || (!text.is_ascii() && text.contains('\u{FEFF}')) {
         return None;
     }
-    let lines: Vec<&str> = text.split('\n').collect();
+    let lines = lines_of(text);
     let mut reader = Reader { lines: &lines, line: 0, eof: eof_marker(&lines) };
     reader.skip_to_content();
     // One `---` line may start the document; other document markers and directives are
@@ -47,6 +47,20 @@ pub fn parse(text: &str) -> Option<Node> {
     let root = reader.block_mapping(0)?;
     // The root mapping only ends at the end of the stream.
     reader.current().is_none().then_some(root)
+}
+
+/// The text split at each `\n` (the last line is empty when the text ends with one).
+fn lines_of(text: &str) -> Vec<&str> {
+    let mut lines = Vec::with_capacity(text.len() / 32 + 1);
+    let mut start = 0;
+    for (at, &b) in text.as_bytes().iter().enumerate() {
+        if b == b'\n' {
+            lines.push(&text[start..at]);
+            start = at + 1;
+        }
+    }
+    lines.push(&text[start..]);
+    lines
 }
 
 /// Tabs, carriage returns and other control characters are left to saphyr.
