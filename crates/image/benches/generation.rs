@@ -3,7 +3,8 @@
 //! Measures, per variant, `parse + compile` (what `gantry image dockerfile` does after reading
 //! the file) and `compile` alone (the file decoded once, as `gantry image check` and
 //! `gantry run` do), against a baseline measured in the same run: parsing the YAML text into
-//! gantry's spanned tree alone. Run with `cargo bench -p gantry-image --bench generation`; the numbers
+//! gantry's spanned tree alone (also shown through saphyr-parser alone, without the
+//! block-subset reader in front). Run with `cargo bench -p gantry-image --bench generation`; the numbers
 //! go to docs/benchmarks.md.
 
 use std::hint::black_box;
@@ -73,6 +74,15 @@ fn main() {
             }
         }
     });
+    // The same through saphyr-parser's events alone, for the files the block-subset reader
+    // reads too (gantry's YAML path before that reader existed).
+    let saphyr_only = measure(budget, variants, || {
+        for case in &cases {
+            for _ in &case.variants {
+                black_box(gantry_spec::yaml::parse_with_saphyr(black_box(&case.text)).expect("corpus YAML parses"));
+            }
+        }
+    });
     // The real work: parse, decode, expand and compile each variant.
     let generation = measure(budget, variants, || {
         for case in &cases {
@@ -97,6 +107,7 @@ fn main() {
     });
     println!("corpus: {} files, {variants} variants", cases.len());
     println!("baseline (YAML parse only): {:>8.1} µs per variant", baseline.as_secs_f64() * 1e6);
+    println!("YAML parse, saphyr alone:   {:>8.1} µs per variant", saphyr_only.as_secs_f64() * 1e6);
     println!("parse + compile:            {:>8.1} µs per variant", generation.as_secs_f64() * 1e6);
     println!("compile only (file decoded): {:>7.1} µs per variant", compile_only.as_secs_f64() * 1e6);
     println!("ratio (parse + compile / YAML parse): {:.2}", generation.as_secs_f64() / baseline.as_secs_f64());

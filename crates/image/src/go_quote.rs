@@ -12,15 +12,31 @@
 //!
 //! This module must not know about Dockerfiles; callers decide what to quote.
 
+use std::fmt;
+
 /// Quotes `text` the way Go's `strconv.Quote` does.
 pub fn go_quote(text: &str) -> String {
     let mut quoted = String::with_capacity(text.len() + 2);
-    quoted.push('"');
-    for c in text.chars() {
-        push_escaped(&mut quoted, c);
-    }
-    quoted.push('"');
+    write_go_quoted(&mut quoted, text).expect("writing to a String cannot fail");
     quoted
+}
+
+/// Writes `text` quoted the way Go's `strconv.Quote` does.
+pub fn write_go_quoted(out: &mut impl fmt::Write, text: &str) -> fmt::Result {
+    out.write_char('"')?;
+    // Runs of printable ASCII other than `"` and `\` are copied as they are; everything else
+    // goes through `write_escaped` one character at a time.
+    let mut rest = text;
+    while !rest.is_empty() {
+        let plain = rest.bytes().take_while(|&b| (0x20..0x7F).contains(&b) && b != b'"' && b != b'\\').count();
+        out.write_str(&rest[..plain])?;
+        rest = &rest[plain..];
+        if let Some(c) = rest.chars().next() {
+            write_escaped(out, c)?;
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out.write_char('"')
 }
 
 /// A Blubber `Run` without placeholders: the program verbatim, then each argument Go-quoted
@@ -34,21 +50,21 @@ pub fn command_line<S: AsRef<str>>(program: &str, args: &[S]) -> String {
     line
 }
 
-fn push_escaped(out: &mut String, c: char) {
+fn write_escaped(out: &mut impl fmt::Write, c: char) -> fmt::Result {
     match c {
-        '"' => out.push_str("\\\""),
-        '\\' => out.push_str("\\\\"),
-        '\u{07}' => out.push_str("\\a"),
-        '\u{08}' => out.push_str("\\b"),
-        '\u{0C}' => out.push_str("\\f"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        '\u{0B}' => out.push_str("\\v"),
-        c if is_go_printable(c) => out.push(c),
-        c if (c as u32) < 0x20 || c == '\u{7F}' => out.push_str(&format!("\\x{:02x}", c as u32)),
-        c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-        c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        '"' => out.write_str("\\\""),
+        '\\' => out.write_str("\\\\"),
+        '\u{07}' => out.write_str("\\a"),
+        '\u{08}' => out.write_str("\\b"),
+        '\u{0C}' => out.write_str("\\f"),
+        '\n' => out.write_str("\\n"),
+        '\r' => out.write_str("\\r"),
+        '\t' => out.write_str("\\t"),
+        '\u{0B}' => out.write_str("\\v"),
+        c if is_go_printable(c) => out.write_char(c),
+        c if (c as u32) < 0x20 || c == '\u{7F}' => write!(out, "\\x{:02x}", c as u32),
+        c if (c as u32) < 0x10000 => write!(out, "\\u{:04x}", c as u32),
+        c => write!(out, "\\U{:08x}", c as u32),
     }
 }
 

@@ -8,11 +8,11 @@
 //!
 //! This module must not decide which instructions a stage has (that is `stage`).
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use gantry_spec::blubber::CacheAccess;
 
-use crate::go_quote::go_quote;
+use crate::go_quote::write_go_quoted;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Instruction {
@@ -53,21 +53,39 @@ pub enum RunMount {
 
 impl fmt::Display for Instruction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Go-quoted text has no literal newline left; everything else goes through `OneLine`.
         match self {
-            Instruction::From { image, stage } => write!(f, "FROM {}", without_newlines(&format!("{image} AS {stage}"))),
-            Instruction::User(user) => write!(f, "USER {}", without_newlines(user)),
-            Instruction::Env(pairs) => write!(f, "ENV {}", without_newlines(&quoted_pairs(pairs))),
-            Instruction::Label(pairs) => write!(f, "LABEL {}", without_newlines(&quoted_pairs(pairs))),
-            Instruction::Arg { name, default: ArgDefault::Text(text) } => {
-                write!(f, "ARG {}", without_newlines(&format!("{name}={}", go_quote(text))))
+            Instruction::From { image, stage } => {
+                f.write_str("FROM ")?;
+                write!(OneLine(f), "{image} AS {stage}")
             }
-            Instruction::Arg { name, default: ArgDefault::Number(n) } => write!(f, "ARG {}", without_newlines(&format!("{name}={n}"))),
+            Instruction::User(user) => {
+                f.write_str("USER ")?;
+                OneLine(f).write_str(user)
+            }
+            Instruction::Env(pairs) => {
+                f.write_str("ENV ")?;
+                write_quoted_pairs(f, pairs)
+            }
+            Instruction::Label(pairs) => {
+                f.write_str("LABEL ")?;
+                write_quoted_pairs(f, pairs)
+            }
+            Instruction::Arg { name, default } => {
+                f.write_str("ARG ")?;
+                OneLine(f).write_str(name)?;
+                f.write_char('=')?;
+                match default {
+                    ArgDefault::Text(text) => write_go_quoted(f, text),
+                    ArgDefault::Number(n) => write!(f, "{n}"),
+                }
+            }
             Instruction::Run { mounts, command } => {
                 f.write_str("RUN ")?;
                 for mount in mounts {
                     write!(f, "--mount={mount} ")?;
                 }
-                f.write_str(&without_newlines(command))
+                OneLine(f).write_str(command)
             }
             Instruction::Copy { chown, from, sources, destination } => {
                 f.write_str("COPY ")?;
@@ -78,13 +96,15 @@ impl fmt::Display for Instruction {
                     write!(f, "--from={from} ")?;
                 }
                 let destination = directory_if_several_sources(destination, sources.len());
-                let words: Vec<String> = sources.iter().chain([&destination]).map(|w| go_quote(w)).collect();
-                write!(f, "[{}]", without_newlines(&words.join(", ")))
+                write_quoted_list(f, sources.iter().map(String::as_str).chain([destination.as_str()]))
             }
-            Instruction::Workdir(path) => write!(f, "WORKDIR {}", go_quote(path)),
+            Instruction::Workdir(path) => {
+                f.write_str("WORKDIR ")?;
+                write_go_quoted(f, path)
+            }
             Instruction::Entrypoint(words) => {
-                let words: Vec<String> = words.iter().map(|w| go_quote(w)).collect();
-                write!(f, "ENTRYPOINT [{}]", words.join(", "))
+                f.write_str("ENTRYPOINT ")?;
+                write_quoted_list(f, words.iter().map(String::as_str))
             }
         }
     }
@@ -127,8 +147,29 @@ pub fn fits_in_mount_flag(value: &str) -> bool {
     !value.is_empty() && !value.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, ',' | '"' | '\''))
 }
 
-fn quoted_pairs(pairs: &[(String, String)]) -> String {
-    pairs.iter().map(|(k, v)| format!("{k}={}", go_quote(v))).collect::<Vec<_>>().join(" ")
+/// `k="v" k2="v2"`.
+fn write_quoted_pairs(f: &mut fmt::Formatter<'_>, pairs: &[(String, String)]) -> fmt::Result {
+    for (index, (key, value)) in pairs.iter().enumerate() {
+        if index > 0 {
+            f.write_char(' ')?;
+        }
+        OneLine(f).write_str(key)?;
+        f.write_char('=')?;
+        write_go_quoted(f, value)?;
+    }
+    Ok(())
+}
+
+/// `["a", "b"]`.
+fn write_quoted_list<'a>(f: &mut fmt::Formatter<'_>, words: impl Iterator<Item = &'a str>) -> fmt::Result {
+    f.write_char('[')?;
+    for (index, word) in words.enumerate() {
+        if index > 0 {
+            f.write_str(", ")?;
+        }
+        write_go_quoted(f, word)?;
+    }
+    f.write_char(']')
 }
 
 fn directory_if_several_sources(destination: &str, sources: usize) -> String {
@@ -139,8 +180,19 @@ fn directory_if_several_sources(destination: &str, sources: usize) -> String {
     }
 }
 
-fn without_newlines(text: &str) -> String {
-    text.replace('\n', "\\n")
+/// Writes through to the formatter with every literal newline written as `\n`.
+struct OneLine<'a, 'b>(&'a mut fmt::Formatter<'b>);
+
+impl fmt::Write for OneLine<'_, '_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        let mut lines = text.split('\n');
+        self.0.write_str(lines.next().unwrap_or_default())?;
+        for line in lines {
+            self.0.write_str("\\n")?;
+            self.0.write_str(line)?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,10 @@
 //! scalar's text and style and answers "what would YAML 1.1 make of it" on request; it
 //! resolves aliases and `<<` merge keys, and keeps the last of duplicate keys, as yaml.v2 does.
 //!
+//! Most files are plain block-style YAML; [`block_subset`] reads those directly (several
+//! times faster than going through saphyr-parser's events) and declines everything else,
+//! which [`parse_with_saphyr`] then reads. Both build the same tree with the same spans.
+//!
 //! It must not know any spec's fields or decide what a value means for a field: that is the
 //! decoders' job (`blubber::decode`, `pipeline::decode`).
 
@@ -141,6 +145,12 @@ impl Node {
 
 /// Resolves a plain scalar the way yaml.v2 does (YAML 1.1 types).
 pub fn read_plain_scalar(text: &str) -> Reading {
+    // Every YAML 1.1 null, boolean and number starts with one of these (or is empty).
+    if let Some(&first) = text.as_bytes().first()
+        && !matches!(first, b'~' | b'n' | b'N' | b'y' | b'Y' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'.' | b'+' | b'-' | b'0'..=b'9')
+    {
+        return Reading::Str;
+    }
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Reading::Null,
         "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
@@ -208,8 +218,18 @@ pub struct SyntaxError {
     pub pos: Pos,
 }
 
+pub mod block_subset;
+
 /// Parses the first document of `text` into a node tree. An empty document is a null scalar.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    match block_subset::parse(text) {
+        Some(root) => Ok(root),
+        None => parse_with_saphyr(text),
+    }
+}
+
+/// [`parse`] through saphyr-parser's events alone, for any YAML (and every syntax error).
+pub fn parse_with_saphyr(text: &str) -> Result<Node, SyntaxError> {
     let mut builder = TreeBuilder::default();
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| SyntaxError {
@@ -381,6 +401,13 @@ mod tests {
             ("3.9", Reading::Float),
             ("-", Reading::Str),
             (".", Reading::Str),
+            ("Off", Reading::Bool(false)),
+            ("True", Reading::Bool(true)),
+            ("NULL", Reading::Null),
+            ("+1", Reading::Int),
+            ("-.5", Reading::Float),
+            ("x1", Reading::Str),
+            ("Yesterday", Reading::Str),
         ] {
             assert_eq!(read_plain_scalar(text), reading, "{text:?}");
         }

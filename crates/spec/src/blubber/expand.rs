@@ -42,7 +42,8 @@ pub fn expand(file: &BlubberFile, requested: &str) -> Result<Vec<ExpandedVariant
     let stages: Vec<ExpandedVariant> = order
         .into_iter()
         .filter_map(|name| {
-            let config = expander.expanded.get(&name)?.clone();
+            // `order` names each variant once, so its merged config can be moved out.
+            let config = expander.expanded.remove(&name)?;
             Some(ExpandedVariant { name, config })
         })
         .collect();
@@ -65,9 +66,12 @@ impl Expander<'_> {
         if order.iter().any(|done| done == name) {
             return;
         }
-        let Some(config) = self.expanded_variant(name) else { return };
+        if !self.expand_variant(name) {
+            return;
+        }
+        let dependencies = variant_dependencies(&self.expanded[name], self.file);
         path.push(name.to_owned());
-        for (dependency, span) in variant_dependencies(&config, self.file) {
+        for (dependency, span) in dependencies {
             if path.contains(&dependency) {
                 self.diagnostics.push(cycle(&self.file.path, &dependency, span, "copies, requirements or mounts"));
                 continue;
@@ -78,12 +82,12 @@ impl Expander<'_> {
         order.push(name.to_owned());
     }
 
-    /// The merged config of a defined variant, computed once.
-    fn expanded_variant(&mut self, name: &str) -> Option<Variant> {
-        if let Some(done) = self.expanded.get(name) {
-            return Some(done.clone());
+    /// Merges a defined variant's config into `expanded`, once; false for undefined names.
+    fn expand_variant(&mut self, name: &str) -> bool {
+        if self.expanded.contains_key(name) {
+            return true;
         }
-        let variant = self.file.variant(name)?;
+        let Some(variant) = self.file.variant(name) else { return false };
         let mut includes = Vec::new();
         self.resolve_includes(variant, &mut vec![name.to_owned()], &mut includes);
         let mut merged = Variant {
@@ -95,8 +99,8 @@ impl Expander<'_> {
             merged.merge(include);
         }
         merged.merge(variant);
-        self.expanded.insert(name.to_owned(), merged.clone());
-        Some(merged)
+        self.expanded.insert(name.to_owned(), merged);
+        true
     }
 
     /// Transitive includes of `variant`, leaves first, each once (blubber.md §2.7 step 2).
