@@ -241,4 +241,16 @@ impl RunCleanup for DockerEngine {
     ) -> EngineFuture<'a, RemovedResources> {
         Box::pin(crate::run_cleanup::remove_run(&self.docker, run_id, keep))
     }
+
+    fn remove_restored_run<'a>(
+        &'a self,
+        run_id: &'a str,
+        tags: &'a [String],
+    ) -> EngineFuture<'a, RemovedResources> {
+        Box::pin(crate::run_cleanup::remove_restored_run(
+            &self.docker,
+            run_id,
+            tags,
+        ))
+    }
 }

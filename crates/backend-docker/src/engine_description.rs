@@ -1,5 +1,5 @@
 //! Describes the connected Docker engine for run records: version, API, OS, architecture,
-//! CPUs and memory, from `/version` and `/info`.
+//! CPUs and memory, from `/version` and `/info` (asked at once).
 //!
 //! This module must not change anything on the engine.
 
@@ -13,14 +13,9 @@ pub(crate) async fn describe(
     docker: &Docker,
     api_version: &str,
 ) -> Result<EngineDescription, EngineError> {
-    let version = docker
-        .version()
-        .await
-        .map_err(|e| ApiFailure::from(e).engine("ask for its version"))?;
-    let info = docker
-        .info()
-        .await
-        .map_err(|e| ApiFailure::from(e).engine("describe itself"))?;
+    let (version, info) = tokio::join!(docker.version(), docker.info());
+    let version = version.map_err(|e| ApiFailure::from(e).engine("ask for its version"))?;
+    let info = info.map_err(|e| ApiFailure::from(e).engine("describe itself"))?;
     Ok(EngineDescription {
         version: format!("docker {}", version.version.unwrap_or_default()),
         api_version: api_version.to_owned(),

@@ -31,9 +31,55 @@ pub(crate) async fn remove_run(
     let containers = remove_containers(docker, &label, keep)
         .await
         .map_err(failed)?;
-    let networks = remove_networks(docker, &label).await.map_err(failed)?;
-    let volumes = remove_volumes(docker, &label).await.map_err(failed)?;
-    let images = remove_image_tags(docker, run_id).await.map_err(failed)?;
+    // Once no container uses them, networks, volumes and image tags are independent.
+    let (networks, volumes, images) = tokio::join!(
+        remove_networks(docker, &label),
+        remove_volumes(docker, &label),
+        remove_image_tags(docker, run_id)
+    );
+    let (networks, volumes, images) = (
+        networks.map_err(failed)?,
+        volumes.map_err(failed)?,
+        images.map_err(failed)?,
+    );
+    Ok(RemovedResources {
+        containers,
+        networks,
+        volumes,
+        images,
+    })
+}
+
+/// What a run that executed no stage created: the same labelled containers, networks and
+/// volumes (none, normally), and exactly the local image tags `tags` — no search of the
+/// engine's images.
+pub(crate) async fn remove_restored_run(
+    docker: &Docker,
+    run_id: &str,
+    tags: &[String],
+) -> Result<RemovedResources, EngineError> {
+    let failed = |failure: ApiFailure| failure.engine(format!("remove what run {run_id} created"));
+    let label = format!("{RUN_LABEL}={run_id}");
+    let prefix = local_image_prefix(run_id);
+    let containers = remove_containers(docker, &label, &[])
+        .await
+        .map_err(failed)?;
+    let (networks, volumes) = tokio::join!(
+        remove_networks(docker, &label),
+        remove_volumes(docker, &label)
+    );
+    let (networks, volumes) = (networks.map_err(failed)?, volumes.map_err(failed)?);
+    let mut images = 0;
+    for tag in tags.iter().filter(|tag| tag.starts_with(&prefix)) {
+        let options = RemoveImageOptionsBuilder::default().build();
+        let removed = docker
+            .remove_image(tag, Some(options), None)
+            .await
+            .map(|_| ())
+            .map_err(ApiFailure::from);
+        tolerate_gone(removed).map_err(failed)?;
+        images += 1;
+    }
     Ok(RemovedResources {
         containers,
         networks,

@@ -116,3 +116,18 @@ fn the_last_result_of_a_stage_is_remembered_for_why() {
     assert_eq!(record.key, second.key);
     assert_eq!(record.inputs.changes_since(&first.inputs).len(), 1);
 }
+
+#[test]
+fn recording_the_result_a_stage_already_has_writes_nothing() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let store = LocalStore::open(dir.path()).unwrap();
+    let file = dir.path().join("v1/stages/repo/service/test.json");
+    let first = entry("print(1)");
+    store.record_stage("repo", "service", "test", &first).unwrap();
+    let written = std::fs::metadata(&file).unwrap().ino();
+    store.record_stage("repo", "service", "test", &first).unwrap();
+    assert_eq!(std::fs::metadata(&file).unwrap().ino(), written, "the same record is not written again");
+    store.record_stage("repo", "service", "test", &entry("print(2)")).unwrap();
+    assert_ne!(std::fs::metadata(&file).unwrap().ino(), written, "a new result is");
+}

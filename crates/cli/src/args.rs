@@ -32,6 +32,10 @@ pub enum Command {
     /// Run the pipelines on the Docker engine: stages in parallel as the graph allows, a log
     /// per stage, a JUnit report and a record in .gantry/runs/<run-id>/.
     Run(Box<crate::commands::run::RunArgs>),
+    /// Gate several repositories in one process: every stage key checked at once, the
+    /// repositories whose stages are all cached reported without a run, the others run
+    /// (each with its own settings and record); one summary, the worst exit code.
+    Gate(Box<crate::commands::gate::GateArgs>),
     /// Open an interactive shell in a stage's container (`--failed`: as the failed command left it).
     Shell(crate::commands::shell::ShellArgs),
     /// List the containers that failed runs kept (`gantry run --keep-failed`).

@@ -6,6 +6,7 @@ mod build_progress;
 mod commands;
 mod diagnostic_report;
 mod exit_code;
+mod git_facts;
 mod run_display;
 mod run_inputs;
 mod settings;
@@ -41,6 +42,7 @@ fn main() -> std::process::ExitCode {
         Command::Check(selection) => commands::pipeline::check(repo, selection),
         Command::Graph(graph) => commands::pipeline::graph(repo, graph),
         Command::Run(run) => commands::run::run(repo, run),
+        Command::Gate(gate) => commands::gate::run(gate),
         Command::Shell(shell) => commands::shell::run(repo, shell),
         Command::Ps => commands::kept::ps(),
         Command::Clean(clean) => commands::kept::clean(clean),

@@ -6,11 +6,12 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use gantry_engine::EngineDescription;
 use gantry_record::RunInputs;
 use sha2::{Digest, Sha256};
+
+use crate::git_facts::GitFacts;
 
 /// What stands for a file that git knows but that no longer exists.
 const DELETED: &str = "deleted";
@@ -18,10 +19,15 @@ const DELETED: &str = "deleted";
 /// The inputs of a run of the repository at `repo` on `engine` with `jobs` stages at a time;
 /// `environment` is what the run's `${NAME}`s expanded to, secrets already redacted.
 pub fn collect(repo: &Path, engine: &EngineDescription, jobs: usize, environment: BTreeMap<String, String>) -> RunInputs {
+    collect_with(repo, &GitFacts::gather(repo), engine, jobs, environment)
+}
+
+/// [`collect`] with what git already said about the checkout.
+pub fn collect_with(repo: &Path, git: &GitFacts, engine: &EngineDescription, jobs: usize, environment: BTreeMap<String, String>) -> RunInputs {
     let engine_facts = [("version", &engine.version), ("api", &engine.api_version), ("os", &engine.os), ("arch", &engine.arch)];
     RunInputs {
-        commit: git(repo, &["rev-parse", "HEAD"]).map(|out| out.trim().to_owned()),
-        changed_files: changed_files(repo),
+        commit: git.commit.clone(),
+        changed_files: changed_files(repo, git),
         specs: spec_hashes(repo),
         engine: engine_facts.into_iter().map(|(k, v)| (k.to_owned(), v.clone())).collect(),
         gantry_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -34,19 +40,12 @@ pub fn collect(repo: &Path, engine: &EngineDescription, jobs: usize, environment
     }
 }
 
-/// `git ARGS` in `repo`, its standard output when it succeeds.
-pub(crate) fn git(repo: &Path, args: &[&str]) -> Option<String> {
-    let output = Command::new("git").arg("-C").arg(repo).args(args).output().ok()?;
-    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
 /// Files under `repo` that differ from the commit (untracked ones included, ignored ones
 /// not), by path relative to `repo`, with the hash of their content. `repo` may be a
 /// directory inside the checkout (`-C examples/app`): git names paths from the checkout's top.
-fn changed_files(repo: &Path) -> BTreeMap<String, String> {
-    let prefix = git(repo, &["rev-parse", "--show-prefix"]).unwrap_or_default();
-    let prefix = prefix.trim();
-    let Some(status) = git(repo, &["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."]) else {
+fn changed_files(repo: &Path, git: &GitFacts) -> BTreeMap<String, String> {
+    let prefix = git.prefix.trim();
+    let Some(status) = &git.status else {
         return BTreeMap::new();
     };
     let relative = |path: &str| path.strip_prefix(prefix).unwrap_or(path).to_owned();
@@ -85,11 +84,7 @@ fn file_hash(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn run_git(repo: &Path, args: &[&str]) {
-        let status = Command::new("git").arg("-C").arg(repo).args(args).status().unwrap();
-        assert!(status.success(), "git {args:?}");
-    }
+    use crate::git_facts::tests::run_git;
 
     #[test]
     fn commit_changed_files_and_specs_are_recorded() {
@@ -125,7 +120,7 @@ mod tests {
         std::fs::write(app.join("app.py"), "print(2)\n").unwrap();
         std::fs::write(checkout.path().join("other.txt"), "y\n").unwrap();
 
-        let changed = changed_files(&app);
+        let changed = changed_files(&app, &GitFacts::gather(&app));
         assert_eq!(changed.keys().collect::<Vec<_>>(), ["app.py"]);
         assert!(changed["app.py"].starts_with("sha256:"), "{changed:?}");
     }

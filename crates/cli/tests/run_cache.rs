@@ -142,3 +142,38 @@ fn a_clean_cache_directory_reuses_results_shared_through_the_registry() {
         assert!(cached(&pulled, stage), "{stage}: {pulled:#?}");
     }
 }
+
+/// Image tags under `prefix` (`localhost/gantry-<run>/`) on the engine.
+fn tags_under(prefix: &str) -> Vec<String> {
+    let listed = debug_support::docker(&["image", "ls", "--filter", &format!("reference={prefix}*"), "--format", "{{.Repository}}:{{.Tag}}"]);
+    listed.lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn a_fully_restored_run_removes_the_local_names_it_gave_restored_images() {
+    if !engine_has(BOOKWORM) {
+        return;
+    }
+    let pipeline = "    stages:
+      - name: build
+        build: app
+      - name: names
+        exports:
+          local: '${build.imageLocalName}'
+    execution:
+      - [build, names]
+";
+    let (_root, repo) = repository(pipeline);
+    let cache = tempfile::tempdir().unwrap();
+    let (first, real) = run(&repo, cache.path(), &[]);
+    assert!(first.status.success(), "{}", describe(&first));
+    let (second, restored) = run(&repo, cache.path(), &[]);
+    assert!(second.status.success(), "{}", describe(&second));
+    assert!(cached(&restored, "build") && cached(&restored, "names"), "a run that executes no stage: {restored:#?}");
+    let local_name = |finished: &[Value]| report(finished, "build")["exports"]["imageLocalName"].as_str().unwrap_or_default().to_owned();
+    // `names` reads it, so the restored build's image is named for this run.
+    let local = local_name(&restored);
+    assert!(local.starts_with("localhost/gantry-") && local != local_name(&real), "this run's name: {local}");
+    let prefix = &local[..=local.rfind('/').unwrap_or_default()];
+    assert_eq!(tags_under(prefix), Vec::<String>::new(), "the run's cleanup removed {local}");
+}

@@ -26,4 +26,18 @@ pub trait RunCleanup: Send + Sync {
         run_id: &'a str,
         keep: &'a [String],
     ) -> EngineFuture<'a, RemovedResources>;
+
+    /// [`remove_run`](Self::remove_run) for a run that executed no stage (every stage was
+    /// restored from the stage cache or skipped): it built nothing, so its only local image
+    /// tags are `tags` (names given to restored images), removed without searching the
+    /// engine's images for the run's prefix — a search that costs a cached re-run most of its
+    /// time on an engine with a few hundred images.
+    fn remove_restored_run<'a>(
+        &'a self,
+        run_id: &'a str,
+        tags: &'a [String],
+    ) -> EngineFuture<'a, RemovedResources> {
+        let _ = tags;
+        self.remove_run(run_id, &[])
+    }
 }

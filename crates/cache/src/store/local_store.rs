@@ -143,9 +143,13 @@ impl LocalStore {
         Ok(self.index_record(key)?.map(|r| r.entry))
     }
 
-    /// Remembers `key` and its inputs as the last result of `stage` (for `gantry why`).
+    /// Remembers `key` and its inputs as the last result of `stage` (for `gantry why`). A
+    /// record that says so already is left alone (a cached re-run writes, and syncs, nothing).
     pub fn record_stage(&self, scope: &str, pipeline: &str, stage: &str, entry: &CacheEntry) -> Result<(), String> {
         let record = StageRecord { version: STAGE_RECORD_VERSION, key: entry.key.clone(), inputs: entry.inputs.clone(), recorded: entry.created };
+        if self.last_stage_record(scope, pipeline, stage).is_some_and(|last| last == record) {
+            return Ok(());
+        }
         let bytes = serde_json::to_vec(&record).map_err(|e| format!("cannot encode the stage record: {e}"))?;
         atomic_write(&self.tmp(), &self.stage_path(scope, pipeline, stage), &bytes)
     }

@@ -5,6 +5,7 @@ mod columns;
 pub mod affected;
 pub mod deploy;
 pub mod env;
+pub mod gate;
 pub mod image;
 pub mod diff;
 pub mod history;

@@ -40,7 +40,9 @@ use crate::args::{ProgressMode, SelectionArgs, parse_mapping};
 use crate::build_options::BuildOptions;
 use crate::commands::pipeline::{CONFIG_FILE, load_plan};
 use crate::commands::with_engine::with_engine;
+use crate::commands::stage_keys::CheckoutKeys;
 use crate::exit_code::ExitCode;
+use crate::git_facts::GitFacts;
 use crate::run_display::{JsonLines, LiveDisplay, PlainDisplay, RunEventSink, SummaryTable, spawn_sinks};
 use crate::settings::Settings;
 
@@ -66,12 +68,8 @@ const ARTIFACTS_DIR: &str = ".gantry/artifacts";
 pub struct RunArgs {
     #[command(flatten)]
     pub selection: SelectionArgs,
-    /// How many stages may run at once (default: the number of CPUs).
-    #[arg(short = 'j', long, value_name = "N")]
-    pub jobs: Option<usize>,
-    /// When a stage fails, finish the stages that do not need it instead of stopping.
-    #[arg(long)]
-    pub keep_going: bool,
+    #[command(flatten)]
+    pub repository: RepositoryRunFlags,
     /// Keep the container of a stage whose command failed, for `gantry shell --failed`
     /// (`gantry ps` lists kept containers, `gantry clean` removes them).
     #[arg(long)]
@@ -80,18 +78,6 @@ pub struct RunArgs {
     /// (repeatable), e.g. `20m`, `90s`, `1h30m`.
     #[arg(long = "timeout", value_name = "[STAGE=]DURATION", value_parser = parse_stage_timeout)]
     pub timeouts: Vec<StageTimeout>,
-    /// Build FROM a different image: `FROM=TO`, exact reference or a prefix ending in `/`
-    /// (repeatable; adds to `[images.base-map]` in gantry.toml).
-    #[arg(long = "base-map", value_name = "FROM=TO", value_parser = parse_mapping)]
-    pub base_map: Vec<(String, String)>,
-    /// A CA bundle (PEM) for package installs behind a TLS-intercepting proxy; it is mounted
-    /// during RUN steps only and never lands in an image.
-    #[arg(long = "ca-bundle", value_name = "PATH")]
-    pub ca_bundle: Option<PathBuf>,
-    /// The registry `publish` pushes to (default: `[registry] address` in gantry.toml, else
-    /// 127.0.0.1:5000).
-    #[arg(long, value_name = "HOST[:PORT]")]
-    pub registry: Option<String>,
     /// `human`: progress on stderr and a summary table; `json`: every event as one line of
     /// JSON on stdout.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
@@ -112,6 +98,29 @@ pub struct RunArgs {
     /// Keep failed results in the cache too (by default a failure always runs again).
     #[arg(long)]
     pub cache_failures: bool,
+}
+
+/// The flags of one repository's run that `gantry run` and `gantry gate` share.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RepositoryRunFlags {
+    /// How many stages may run at once (default: the number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// When a stage fails, finish the stages that do not need it instead of stopping.
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Build FROM a different image: `FROM=TO`, exact reference or a prefix ending in `/`
+    /// (repeatable; adds to `[images.base-map]` in gantry.toml).
+    #[arg(long = "base-map", value_name = "FROM=TO", value_parser = parse_mapping)]
+    pub base_map: Vec<(String, String)>,
+    /// A CA bundle (PEM) for package installs behind a TLS-intercepting proxy; it is mounted
+    /// during RUN steps only and never lands in an image.
+    #[arg(long = "ca-bundle", value_name = "PATH")]
+    pub ca_bundle: Option<PathBuf>,
+    /// The registry `publish` pushes to (default: `[registry] address` in gantry.toml, else
+    /// 127.0.0.1:5000).
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub registry: Option<String>,
     /// Share stage results through this OCI registry repository, e.g.
     /// `http://127.0.0.1:5000/gantry/cache` (results found there are reused), and image
     /// layers beside them (`.../layers/<project>:<variant>`, BuildKit's `--cache-from`).
@@ -141,8 +150,8 @@ pub enum OutputFormat {
 pub(crate) struct Prepared {
     pub plan: Plan,
     settings: Settings,
-    options: BuildOptions,
-    env: BTreeMap<String, String>,
+    pub options: BuildOptions,
+    pub env: BTreeMap<String, String>,
     credentials: BTreeMap<String, String>,
     auth: Option<RegistryAuth>,
 }
@@ -152,7 +161,15 @@ pub fn run(repo: &Path, args: &RunArgs) -> ExitCode {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
-    with_engine(|engine| execute(repo, args, prepared, engine))
+    // git answers while the engine is contacted and the keys are computed.
+    let git = gather_git(repo);
+    with_engine(|engine| execute(repo, args, prepared, git, engine))
+}
+
+/// Asks git about `repo` on a thread of its own.
+pub(crate) fn gather_git(repo: &Path) -> std::thread::JoinHandle<GitFacts> {
+    let repo = repo.to_path_buf();
+    std::thread::spawn(move || GitFacts::gather(&repo))
 }
 
 /// Plans, reads the settings and secrets, and compiles every build known in advance, so that
@@ -167,7 +184,7 @@ pub(crate) fn prepare(repo: &Path, args: &RunArgs) -> Result<Prepared, ExitCode>
     };
     let (plan, _) = load_plan(repo, &selection)?;
     let settings = Settings::load(repo).map_err(|m| invalid(format!("invalid settings file {m}")))?;
-    let options = BuildOptions::new(&settings, &args.base_map, args.ca_bundle.as_ref());
+    let options = BuildOptions::new(&settings, &args.repository.base_map, args.repository.ca_bundle.as_ref());
     let offline = BlubberCompiler { repo: repo.to_path_buf(), options: options.offline() };
     offline.check(&plan).map_err(|problems| {
         eprint!("{problems}");
@@ -179,30 +196,29 @@ pub(crate) fn prepare(repo: &Path, args: &RunArgs) -> Result<Prepared, ExitCode>
     Ok(Prepared { plan, settings, options, env, credentials, auth })
 }
 
-async fn execute(repo: &Path, args: &RunArgs, prepared: Prepared, engine: DockerEngine) -> ExitCode {
-    let description = match engine.describe().await {
+async fn execute(repo: &Path, args: &RunArgs, prepared: Prepared, git: std::thread::JoinHandle<GitFacts>, engine: DockerEngine) -> ExitCode {
+    // The engine describes itself while the CA bundle is imported and the keys computed.
+    let (description, compile) = tokio::join!(engine.describe(), compile_options(args, &prepared.options, &engine));
+    let description = match description {
         Ok(description) => description,
         Err(e) => return infrastructure(e.to_string()),
     };
-    let compile = match compile_options(args, &prepared, &engine).await {
+    let compile = match compile {
         Ok(compile) => compile,
         Err(code) => return code,
     };
-    let folder = match RunFolder::create(repo) {
-        Ok(folder) => folder,
-        Err(e) => return infrastructure(format!("cannot create the run folder in {}: {e}", repo.display())),
+    let cancel = CancellationToken::new();
+    // Listening before the run starts: a Ctrl-C from then on stops the run, never the process.
+    let interrupts = match signal(SignalKind::interrupt()) {
+        Ok(interrupts) => interrupts,
+        Err(e) => return infrastructure(format!("cannot listen for Ctrl-C: {e}")),
     };
-    let settings = engine_settings(repo, args, &prepared, &engine, &folder, compile).await;
-    let releases = RunReleases::from_settings(repo, &folder.dir, &prepared.settings.deploy, args.deploy_target, &prepared.settings.promote);
-    let settings = match releases {
-        Ok(releases) => RunSettings { releases: Some(Arc::new(releases)), ..settings },
-        Err(message) => {
-            eprintln!("gantry: {message}");
-            return ExitCode::Invalid;
-        }
-    };
-    let record = first_record(repo, args, &prepared, &settings, description);
-    drive(engine, &prepared.plan, settings, sinks(args, &folder, record)).await
+    let interrupt = tokio::spawn(stop_on_interrupt(interrupts, cancel.clone()));
+    let git = tokio::task::spawn_blocking(move || git.join().unwrap_or_default()).await.unwrap_or_default();
+    let run = RepositoryRun { repo, args, prepared, git, engine: &engine, description, compile, keys: None, cancel, stage_slots: None };
+    let outcome = run.run(|folder| display(args, folder)).await;
+    interrupt.abort();
+    outcome.code
 }
 
 fn infrastructure(message: String) -> ExitCode {
@@ -210,18 +226,94 @@ fn infrastructure(message: String) -> ExitCode {
     ExitCode::Infrastructure
 }
 
-/// How the run compiles Blubber files on this engine (the CA bundle is imported into it).
-pub(crate) async fn compile_options(args: &RunArgs, prepared: &Prepared, engine: &DockerEngine) -> Result<CompileOptions, ExitCode> {
-    let compile = prepared.options.for_engine(engine).await?;
-    Ok(CompileOptions { package_cache_mounts: !args.blubber_compat, ..compile })
+/// The compile options of a run's builds: the CA bundle imported into the engine, package
+/// cache mounts unless `--blubber-compat`.
+pub(crate) async fn compile_options(args: &RunArgs, options: &BuildOptions, engine: &DockerEngine) -> Result<CompileOptions, ExitCode> {
+    let compile = options.for_engine(engine).await?;
+    Ok(CompileOptions { package_cache_mounts: !args.repository.blubber_compat, ..compile })
 }
 
-/// The run's settings, with its stage cache (keys computed with `compile`, images looked up
-/// on the engine).
-pub(crate) async fn engine_settings(repo: &Path, args: &RunArgs, prepared: &Prepared, engine: &DockerEngine, folder: &RunFolder, compile: CompileOptions) -> RunSettings {
+/// One repository's run on a connected engine: what `gantry run` and `gantry gate` share.
+pub(crate) struct RepositoryRun<'a> {
+    pub repo: &'a Path,
+    pub args: &'a RunArgs,
+    pub prepared: Prepared,
+    pub git: GitFacts,
+    pub engine: &'a DockerEngine,
+    pub description: EngineDescription,
+    pub compile: CompileOptions,
+    /// The stage keys when the caller computed them already (the gate does, for every
+    /// repository at once); `None` computes them.
+    pub keys: Option<CheckoutKeys>,
+    pub cancel: CancellationToken,
+    /// Shared with other runs in this process: a stage that runs (not a restored one) holds
+    /// one slot while it runs.
+    pub stage_slots: Option<Arc<tokio::sync::Semaphore>>,
+}
+
+/// How a [`RepositoryRun`] ended.
+pub(crate) struct RepositoryOutcome {
+    pub code: ExitCode,
+    /// The run's record, `None` when the run folder could not be made.
+    pub record: Option<PathBuf>,
+}
+
+impl RepositoryRun<'_> {
+    /// Runs the plan with the display `display` gives for the run's folder, plus the
+    /// recorders (stage logs, JUnit, record).
+    pub async fn run(self, display: impl FnOnce(&RunFolder) -> Vec<Box<dyn RunEventSink>>) -> RepositoryOutcome {
+        let RepositoryRun { repo, args, prepared, git, engine, description, compile, keys, cancel, stage_slots } = self;
+        let folder = match RunFolder::create(repo) {
+            Ok(folder) => folder,
+            Err(e) => {
+                let code = infrastructure(format!("cannot create the run folder in {}: {e}", repo.display()));
+                return RepositoryOutcome { code, record: None };
+            }
+        };
+        let setup = CacheSetup { repo, plan: &prepared.plan, options: &compile, environment: &prepared.env, engine, run_id: &folder.id };
+        let cache = cached_stages::for_run(args, setup, keys).await;
+        let mut settings = run_settings(repo, args, &prepared, &folder, &git, BlubberCompiler { repo: repo.to_path_buf(), options: compile });
+        settings.cache = cache;
+        settings.stage_slots = stage_slots;
+        let releases = RunReleases::from_settings(repo, &folder.dir, &prepared.settings.deploy, args.repository.deploy_target, &prepared.settings.promote);
+        settings.releases = match releases {
+            Ok(releases) => Some(Arc::new(releases)),
+            Err(message) => {
+                eprintln!("gantry: {message}");
+                return RepositoryOutcome { code: ExitCode::Invalid, record: None };
+            }
+        };
+        let record = first_record(repo, args, &prepared, &settings, &git, description);
+        let (sender, receiver) = mpsc::channel(1024);
+        let mut sinks = display(&folder);
+        sinks.extend(recorders(&folder, record));
+        let consumers = spawn_sinks(receiver, sinks);
+        let outcome = run_plan(Arc::new(engine.clone()), &prepared.plan, settings, sender, cancel).await;
+        let problems = tokio::task::spawn_blocking(move || consumers.join()).await;
+        let problems = problems.ok().and_then(Result::ok).unwrap_or_else(|| vec!["the event consumers stopped unexpectedly".into()]);
+        problems.iter().for_each(|problem| eprintln!("gantry: {problem}"));
+        let code = match (ExitCode::from(outcome), problems.is_empty()) {
+            (ExitCode::Ok, false) => ExitCode::Infrastructure,
+            (code, _) => code,
+        };
+        RepositoryOutcome { code, record: Some(folder.dir.join("record.json")) }
+    }
+}
+
+/// The settings of a run that is not a [`RepositoryRun`] (`gantry shell STAGE`), with its
+/// stage cache (keys computed with `compile`, images looked up on the engine).
+pub(crate) async fn engine_settings(
+    repo: &Path,
+    args: &RunArgs,
+    prepared: &Prepared,
+    engine: &DockerEngine,
+    folder: &RunFolder,
+    git: &GitFacts,
+    compile: CompileOptions,
+) -> RunSettings {
     let setup = CacheSetup { repo, plan: &prepared.plan, options: &compile, environment: &prepared.env, engine, run_id: &folder.id };
-    let cache = cached_stages::for_run(args, setup).await;
-    let mut settings = run_settings(repo, args, prepared, folder, BlubberCompiler { repo: repo.to_path_buf(), options: compile });
+    let cache = cached_stages::for_run(args, setup, None).await;
+    let mut settings = run_settings(repo, args, prepared, folder, git, BlubberCompiler { repo: repo.to_path_buf(), options: compile });
     settings.cache = cache;
     settings
 }
@@ -249,40 +341,41 @@ pub(crate) async fn drive(engine: DockerEngine, plan: &Plan, settings: RunSettin
     }
 }
 
-async fn stop_on_interrupt(mut interrupts: Signal, cancel: CancellationToken) {
+pub(crate) async fn stop_on_interrupt(mut interrupts: Signal, cancel: CancellationToken) {
     if interrupts.recv().await.is_some() {
         eprintln!("gantry: interrupted; stopping the stages and removing what the run created");
         cancel.cancel();
     }
 }
 
-fn run_settings(repo: &Path, args: &RunArgs, prepared: &Prepared, folder: &RunFolder, compiler: BlubberCompiler) -> RunSettings {
+fn run_settings(repo: &Path, args: &RunArgs, prepared: &Prepared, folder: &RunFolder, git: &GitFacts, compiler: BlubberCompiler) -> RunSettings {
     let registry = &prepared.settings.registry;
     RunSettings {
         run_id: folder.id.clone(),
         repo_root: repo.to_path_buf(),
         artifacts_dir: repo.join(ARTIFACTS_DIR),
-        setup: setup_values::setup_values(repo, &folder.dir),
+        setup: setup_values::setup_values(repo, &folder.dir, git),
         environment: prepared.env.clone(),
         credentials: prepared.credentials.clone(),
         registry: RegistryTarget {
-            address: args.registry.clone().or_else(|| registry.address.clone()).unwrap_or_else(|| DEFAULT_REGISTRY.into()),
+            address: args.repository.registry.clone().or_else(|| registry.address.clone()).unwrap_or_else(|| DEFAULT_REGISTRY.into()),
             namespace: registry.namespace.clone().unwrap_or_else(|| DEFAULT_NAMESPACE.into()),
             auth: prepared.auth.clone(),
         },
         dockerfiles: Arc::new(compiler),
-        scheduling: SchedulerOptions { jobs: jobs(args), keep_going: args.keep_going },
+        scheduling: SchedulerOptions { jobs: jobs(args), keep_going: args.repository.keep_going },
         timeouts: stage_timeouts(&args.timeouts),
         keep_failed: args.keep_failed,
         cache: None,
+        stage_slots: None,
         layer_cache: layer_cache::for_run(args),
         releases: None,
         interactive: None,
     }
 }
 
-fn jobs(args: &RunArgs) -> usize {
-    args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+pub(crate) fn jobs(args: &RunArgs) -> usize {
+    args.repository.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 fn stage_timeouts(flags: &[StageTimeout]) -> StageTimeouts {
@@ -297,7 +390,7 @@ fn stage_timeouts(flags: &[StageTimeout]) -> StageTimeouts {
 }
 
 /// The record as far as it is known before the first event.
-fn first_record(repo: &Path, args: &RunArgs, prepared: &Prepared, settings: &RunSettings, engine: EngineDescription) -> RunRecord {
+fn first_record(repo: &Path, args: &RunArgs, prepared: &Prepared, settings: &RunSettings, git: &GitFacts, engine: EngineDescription) -> RunRecord {
     let config = std::fs::read_to_string(repo.join(CONFIG_FILE)).unwrap_or_default();
     let environment = referenced_environment::referenced_environment(&config, &prepared.env);
     let ci = prepared.env.get("CI").is_some_and(|v| v == "true");
@@ -314,7 +407,7 @@ fn first_record(repo: &Path, args: &RunArgs, prepared: &Prepared, settings: &Run
         outcome: None,
         exit_code: None,
         error: None,
-        inputs: crate::run_inputs::collect(repo, &engine, jobs(args), environment),
+        inputs: crate::run_inputs::collect_with(repo, git, &engine, jobs(args), environment),
         engine,
         registry: settings.registry.address.clone(),
         plan: RecordedPlan { file: prepared.plan.file.to_string(), text: gantry_plan::render_plan(&prepared.plan) },
@@ -323,21 +416,26 @@ fn first_record(repo: &Path, args: &RunArgs, prepared: &Prepared, settings: &Run
     }
 }
 
-/// The display the flags ask for, then the recorders.
-fn sinks(args: &RunArgs, folder: &RunFolder, record: RunRecord) -> Vec<Box<dyn RunEventSink>> {
-    let mut sinks: Vec<Box<dyn RunEventSink>> = match args.output {
+/// The display the flags ask for.
+fn display(args: &RunArgs, folder: &RunFolder) -> Vec<Box<dyn RunEventSink>> {
+    match args.output {
         OutputFormat::Json => vec![Box::new(JsonLines)],
         OutputFormat::Human if live(args.progress) => vec![Box::new(LiveDisplay::default()), Box::new(SummaryTable::new(folder.dir.clone()))],
         OutputFormat::Human => vec![Box::new(PlainDisplay), Box::new(SummaryTable::new(folder.dir.clone()))],
-    };
-    sinks.push(Box::new(StageLogs::new(folder.clone())));
-    sinks.push(Box::new(JunitReport::new(folder.dir.join("junit.xml"))));
-    sinks.push(Box::new(RecordWriter::new(folder.dir.join("record.json"), record)));
-    sinks
+    }
+}
+
+/// What every run writes to its folder: stage logs, the JUnit report, the record.
+fn recorders(folder: &RunFolder, record: RunRecord) -> Vec<Box<dyn RunEventSink>> {
+    vec![
+        Box::new(StageLogs::new(folder.clone())),
+        Box::new(JunitReport::new(folder.dir.join("junit.xml"))),
+        Box::new(RecordWriter::new(folder.dir.join("record.json"), record)),
+    ]
 }
 
 /// `CI=true` changes the display only: plain lines even on a terminal.
-fn live(progress: ProgressMode) -> bool {
+pub(crate) fn live(progress: ProgressMode) -> bool {
     match progress {
         ProgressMode::Auto => std::io::stderr().is_terminal() && !std::env::var("CI").is_ok_and(|v| v == "true"),
         ProgressMode::Plain => false,

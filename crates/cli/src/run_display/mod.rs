@@ -19,7 +19,7 @@ use tokio::sync::mpsc;
 
 pub use json_lines::JsonLines;
 pub use live_display::LiveDisplay;
-pub use plain_display::PlainDisplay;
+pub use plain_display::{PlainDisplay, plain_line};
 pub use summary_table::SummaryTable;
 
 /// One consumer of a run's events.

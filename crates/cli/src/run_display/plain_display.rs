@@ -17,7 +17,8 @@ impl RunEventSink for PlainDisplay {
     }
 }
 
-fn plain_line(event: &RunEvent) -> Option<String> {
+/// The plain line of `event`, `None` for events without one.
+pub fn plain_line(event: &RunEvent) -> Option<String> {
     Some(match event {
         RunEvent::RunStarted { run_id, pipelines, .. } => {
             let stages: usize = pipelines.iter().map(|p| p.stages.len()).sum();

@@ -87,6 +87,8 @@ pub async fn run_plan<B: RunBackend>(
     let scheduler = Scheduler::new(executor.clone(), options, events.clone(), cancel).with_cache(cache);
     let mut outcome = RunOutcome::Succeeded;
     let mut kept = Vec::new();
+    // `Some(tags)` while no stage has executed: the local names restored stages got.
+    let mut restored_only = Some(Vec::new());
     for pipeline in &plan.pipelines {
         let stages = executor.nodes(pipeline);
         let report = match outcome {
@@ -100,6 +102,10 @@ pub async fn run_plan<B: RunBackend>(
             _ => scheduler.run_pipeline(&pipeline.name, stages).await,
         };
         outcome = outcome.worst(report.outcome());
+        restored_only = restored_only.and_then(|mut tags| {
+            tags.extend(restored_local_names(&report, &run_id)?);
+            Some(tags)
+        });
         if keep_failed {
             kept.extend(failed_containers(&report));
         }
@@ -112,9 +118,15 @@ pub async fn run_plan<B: RunBackend>(
             .map(|error| format!("tearing down the run's releases: {error}")),
         None => None,
     };
-    let removal = cleanup(backend.as_ref(), &run_id, &kept, outcome)
-        .await
-        .err();
+    let removal = match restored_only {
+        Some(tags) if outcome != RunOutcome::Interrupted => backend
+            .remove_restored_run(&run_id, &tags)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        _ => cleanup(backend.as_ref(), &run_id, &kept, outcome).await,
+    }
+    .err();
     let error = match (teardown, removal) {
         (Some(teardown), Some(removal)) => Some(format!("{teardown}; {removal}")),
         (teardown, removal) => teardown.or(removal),
@@ -155,6 +167,26 @@ async fn cleanup<B: RunBackend>(
     Ok(())
 }
 
+/// The local image names (under the run's prefix) of the restored stages of `report`, or
+/// `None` when one of its stages executed (started at all, restored or not).
+fn restored_local_names(report: &PipelineReport, run_id: &str) -> Option<Vec<String>> {
+    let prefix = local_image_prefix(run_id);
+    let mut names = Vec::new();
+    for (_, stage) in &report.stages {
+        match (stage.output.cached, stage.status) {
+            (true, _) => {}
+            (false, StageStatus::Skipped) => continue,
+            (false, _) => return None,
+        }
+        if let Some(BindingValue::Text(name)) = stage.output.exports.get("imageLocalName")
+            && name.starts_with(&prefix)
+        {
+            names.push(name.clone());
+        }
+    }
+    Some(names)
+}
+
 /// The containers of stages whose command failed (for `gantry shell --failed`).
 fn failed_containers(report: &PipelineReport) -> impl Iterator<Item = String> + '_ {
     report.stages.iter().filter_map(|(_, stage)| {
@@ -165,4 +197,34 @@ fn failed_containers(report: &PipelineReport) -> impl Iterator<Item = String> + 
             _ => None,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{StageOutput, StageReport};
+
+    fn stage(cached: bool, status: StageStatus, local_name: Option<&str>) -> (String, StageReport) {
+        let mut output = StageOutput { cached, ..StageOutput::default() };
+        if let Some(name) = local_name {
+            output.exports.insert("imageLocalName".into(), BindingValue::Text(name.into()));
+        }
+        ("s".into(), StageReport { status, output, ..StageReport::default() })
+    }
+
+    #[test]
+    fn a_run_that_executed_no_stage_names_only_its_restored_local_images() {
+        let prefix = local_image_prefix("run-1");
+        let restored = PipelineReport {
+            stages: vec![
+                stage(true, StageStatus::Ok, Some(&format!("{prefix}p-build"))),
+                stage(true, StageStatus::Ok, Some("localhost/gantry-older/p-build")),
+                stage(false, StageStatus::Skipped, None),
+            ],
+            interrupted: false,
+        };
+        assert_eq!(restored_local_names(&restored, "run-1"), Some(vec![format!("{prefix}p-build")]));
+        let executed = PipelineReport { stages: vec![stage(true, StageStatus::Ok, None), stage(false, StageStatus::Ok, None)], interrupted: false };
+        assert_eq!(restored_local_names(&executed, "run-1"), None);
+    }
 }

@@ -90,6 +90,10 @@ impl<B: RunBackend> StageExecutor for PipelineStages<B> {
     type Stage = PipelineStage;
 
     async fn execute(&self, stage: &PipelineStage, context: StageContext) -> StageOutcome {
+        let _slot = match &self.settings.stage_slots {
+            Some(slots) => Some(slots.clone().acquire_owned().await),
+            None => None,
+        };
         StageRun::new(self, stage, &context).execute().await
     }
 }

@@ -36,6 +36,10 @@ pub struct RunSettings {
     pub keep_failed: bool,
     /// Asked before each stage runs; `None` runs every stage (see [`StageCache`](crate::StageCache)).
     pub cache: Option<Arc<dyn crate::StageCache>>,
+    /// Slots shared with other runs in the same process (`gantry gate`): a stage that runs
+    /// holds one while it runs — restored stages take none. The wait counts towards the
+    /// stage's timeout. `None`: only the scheduler's `jobs` bounds the run.
+    pub stage_slots: Option<Arc<tokio::sync::Semaphore>>,
     pub timeouts: StageTimeouts,
     /// Share image layers through a registry (`--cache-from` and inline cache); `None`: only
     /// the engine's own build cache.

@@ -16,7 +16,7 @@ use gantry_engine::{BindingValue, CacheFuture, CacheLookup, CachedResult, StageC
 use gantry_image::CompileOptions;
 use gantry_plan::Plan;
 
-use crate::commands::stage_keys::{EngineImages, plan_keys, repo_scope};
+use crate::commands::stage_keys::{CheckoutKeys, EngineImages, plan_keys, repo_scope};
 
 use super::RunArgs;
 
@@ -50,8 +50,15 @@ pub struct CacheSetup<'a> {
 }
 
 /// The run's cache, or `None` with `--no-cache` (the run neither reuses nor stores) or, with
-/// a note, when there is no usable cache directory.
-pub async fn for_run(args: &RunArgs, setup: CacheSetup<'_>) -> Option<Arc<dyn StageCache>> {
+/// a note, when there is no usable cache directory. `keys`: the stage keys when the caller
+/// computed them already, else they are computed here.
+pub async fn for_run(args: &RunArgs, setup: CacheSetup<'_>, keys: Option<CheckoutKeys>) -> Option<Arc<dyn StageCache>> {
+    let stages = open(args, &setup, keys).await?;
+    Some(Arc::new(stages))
+}
+
+/// The cache of one repository's run, `None` as [`for_run`] says.
+pub async fn open(args: &RunArgs, setup: &CacheSetup<'_>, keys: Option<CheckoutKeys>) -> Option<CachedStages> {
     if args.no_cache {
         return None;
     }
@@ -60,7 +67,7 @@ pub async fn for_run(args: &RunArgs, setup: CacheSetup<'_>) -> Option<Arc<dyn St
         Some(Err(problem)) => return note(&problem),
         None => return note("no cache directory (set GANTRY_CACHE_DIR, XDG_CACHE_HOME or HOME)"),
     };
-    let registry = match args.cache_registry.as_deref().map(RegistryCache::new) {
+    let registry = match args.repository.cache_registry.as_deref().map(RegistryCache::new) {
         Some(Err(problem)) => return note(&problem),
         Some(Ok(registry)) => Some(registry),
         None => None,
@@ -68,15 +75,19 @@ pub async fn for_run(args: &RunArgs, setup: CacheSetup<'_>) -> Option<Arc<dyn St
     let policy = CachePolicy {
         rerun: args.rerun.iter().cloned().collect(),
         cache_failures: args.cache_failures,
-        push: args.cache_push,
+        push: args.repository.cache_push,
     };
     let mut cache = RunCache::new(store, registry, policy, repo_scope(setup.repo));
-    for (pipeline, keys) in stage_keys(&setup).await {
+    let keys = match keys {
+        Some(keys) => keys,
+        None => stage_keys(setup).await,
+    };
+    for (pipeline, keys) in keys {
         cache.add_pipeline(&pipeline, keys);
     }
     let engine = setup.engine.clone();
     let named_images = local_names_read(setup.plan);
-    Some(Arc::new(CachedStages { cache, engine, run_id: setup.run_id.to_owned(), repo: setup.repo.to_path_buf(), named_images }))
+    Some(CachedStages { cache, engine, run_id: setup.run_id.to_owned(), repo: setup.repo.to_path_buf(), named_images })
 }
 
 /// `pipeline:stage` of every stage whose `imageLocalName` some stage of its pipeline reads.
@@ -91,13 +102,13 @@ fn local_names_read(plan: &Plan) -> BTreeSet<String> {
     read
 }
 
-fn note(problem: &str) -> Option<Arc<dyn StageCache>> {
+fn note<T>(problem: &str) -> Option<T> {
     eprintln!("gantry: note: the stage cache is off for this run: {problem}");
     None
 }
 
 /// Every stage's key, computed on a blocking thread (file reads, image lookups).
-async fn stage_keys(setup: &CacheSetup<'_>) -> crate::commands::stage_keys::CheckoutKeys {
+async fn stage_keys(setup: &CacheSetup<'_>) -> CheckoutKeys {
     let (repo, plan, options) = (setup.repo.to_path_buf(), setup.plan.clone(), setup.options.clone());
     let (environment, engine) = (setup.environment.clone(), setup.engine.clone());
     let computed = tokio::task::spawn_blocking(move || {
@@ -124,14 +135,34 @@ impl CachedStages {
         self.print_notes();
         match decision {
             CacheDecision::Run { reason } => CacheLookup::Run { reason, key },
-            CacheDecision::Reuse(entry) => match self.restore(stage, &entry).await {
+            CacheDecision::Reuse(entry) => match self.restore(stage, &entry, true).await {
                 Ok(result) => CacheLookup::Restore(Box::new(result)),
                 Err(reason) => CacheLookup::Run { reason, key },
             },
         }
     }
 
-    async fn restore(&self, stage: &StageRef, entry: &CacheEntry) -> Result<CachedResult, String> {
+    /// Every stage of `plan` restored without running anything — its images checked, its
+    /// copied files written back, no image named for a run — or `None` as soon as one would
+    /// run (`gantry gate` reports such a repository `cached` without starting a run).
+    pub async fn restore_all(&self, plan: &Plan) -> Option<Vec<StageRef>> {
+        let mut restored = Vec::new();
+        for pipeline in &plan.pipelines {
+            for stage in &pipeline.stages {
+                let stage = StageRef::new(&pipeline.name, &stage.name);
+                let CacheDecision::Reuse(entry) = self.cache.decide(&stage.pipeline, &stage.stage) else {
+                    self.print_notes();
+                    return None;
+                };
+                self.restore(&stage, &entry, false).await.ok()?;
+                restored.push(stage);
+            }
+        }
+        self.print_notes();
+        Some(restored)
+    }
+
+    async fn restore(&self, stage: &StageRef, entry: &CacheEntry, name_images: bool) -> Result<CachedResult, String> {
         let mut result: CachedResult =
             serde_json::from_value(entry.result.clone()).map_err(|e| format!("its cached result does not decode: {e}"))?;
         result.log = self.cache.blob(entry, LOG_BLOB).and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default();
@@ -141,7 +172,7 @@ impl CachedStages {
                 _ => return Err(format!("its cached image {} is no longer on the engine", image.id)),
             }
         }
-        if self.named_images.contains(&format!("{}:{}", stage.pipeline, stage.stage)) {
+        if name_images && self.named_images.contains(&format!("{}:{}", stage.pipeline, stage.stage)) {
             self.name_for_this_run(&mut result.output).await?;
         }
         self.restore_files(entry)?;

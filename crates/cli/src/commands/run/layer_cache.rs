@@ -13,9 +13,9 @@ pub(super) fn for_run(args: &RunArgs) -> Option<LayerCache> {
     if args.no_cache {
         return None;
     }
-    let url = args.cache_registry.as_deref()?;
+    let url = args.repository.cache_registry.as_deref()?;
     let (host, repository) = url.strip_prefix("http://")?.split_once('/')?;
     let repository = repository.trim_matches('/');
     (!host.is_empty() && !repository.is_empty())
-        .then(|| LayerCache { repository: format!("{host}/{repository}/layers"), push: args.cache_push })
+        .then(|| LayerCache { repository: format!("{host}/{repository}/layers"), push: args.repository.cache_push })
 }

@@ -9,23 +9,19 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::run_inputs::git;
+use crate::git_facts::GitFacts;
 
-pub fn setup_values(repo: &Path, run_dir: &Path) -> BTreeMap<String, String> {
-    let ask = |args: &[&str]| git(repo, args).map(|out| out.trim().to_owned()).unwrap_or_default();
-    let remote = git(repo, &["remote"])
-        .and_then(|remotes| remotes.lines().next().map(str::to_owned))
-        .map(|name| ask(&["remote", "get-url", &name]))
-        .unwrap_or_default();
+pub fn setup_values(repo: &Path, run_dir: &Path, git: &GitFacts) -> BTreeMap<String, String> {
+    let remote = git.remote.clone();
     // A directory inside a bigger checkout (an example in a monorepo) is its own project.
-    let top_level = git(repo, &["rev-parse", "--show-toplevel"]).map(|top| PathBuf::from(top.trim()));
-    let project = match top_level == std::fs::canonicalize(repo).ok() {
+    let top_level: Option<PathBuf> = git.top_level.clone();
+    let project = match top_level.is_some() && top_level == std::fs::canonicalize(repo).ok() {
         true => project_of(&remote).unwrap_or_else(|| directory_name(repo)),
         false => directory_name(repo),
     };
-    let commit = ask(&["rev-parse", "HEAD"]);
-    let branch = ask(&["rev-parse", "--abbrev-ref", "HEAD"]);
-    let tag = ask(&["describe", "--exact-match", "--tags", "HEAD"]);
+    let commit = git.commit.clone().unwrap_or_default();
+    let branch = git.branch.clone();
+    let tag = git.tag.clone();
     let log_url = format!("file://{}/", std::path::absolute(run_dir).unwrap_or_else(|_| run_dir.to_path_buf()).display());
     let short_name = project.rsplit('/').next().unwrap_or_default().to_owned();
     BTreeMap::from([

@@ -16,10 +16,11 @@ use gantry_engine::{CacheFuture, CacheLookup, CachedResult, StageCache, StageRef
 
 use crate::args::SelectionArgs;
 use crate::commands::run::run_folder::RunFolder;
-use crate::commands::run::{self, OutputFormat, RunArgs};
+use crate::commands::run::{self, OutputFormat, RepositoryRunFlags, RunArgs};
 use crate::commands::why::find_pipeline;
 use crate::commands::with_engine::with_engine;
 use crate::exit_code::ExitCode;
+use crate::git_facts::GitFacts;
 use crate::run_display::PlainDisplay;
 use crate::terminal::LocalTerminal;
 
@@ -37,12 +38,13 @@ pub fn run(repo: &Path, args: &ShellArgs, selector: StageSelector, command: Vec<
     };
     let stage = StageRef::new(pipeline, selector.stage);
     with_engine(|engine| async move {
-        let compile = match run::compile_options(&run_args, &prepared, &engine).await {
+        let compile = match run::compile_options(&run_args, &prepared.options, &engine).await {
             Ok(compile) => compile,
             Err(code) => return code,
         };
         let folder = RunFolder::unwritten(repo);
-        let mut settings = run::engine_settings(repo, &run_args, &prepared, &engine, &folder, compile).await;
+        let git = GitFacts::gather(repo);
+        let mut settings = run::engine_settings(repo, &run_args, &prepared, &engine, &folder, &git, compile).await;
         settings.cache = settings.cache.map(|cache| Arc::new(OpenedStageRuns { cache, opened: stage.clone() }) as Arc<dyn StageCache>);
         let terminal = Arc::new(LocalTerminal::default());
         let interactive = Arc::new(InteractiveStage::new(stage.clone(), command, terminal.clone()));
@@ -62,23 +64,25 @@ pub fn run(repo: &Path, args: &ShellArgs, selector: StageSelector, command: Vec<
 fn run_args(args: &ShellArgs, selector: &StageSelector) -> RunArgs {
     RunArgs {
         selection: SelectionArgs { pipelines: selector.pipeline.iter().cloned().collect(), stages: vec![selector.stage.clone()], skip: vec![] },
-        jobs: None,
-        keep_going: false,
+        repository: RepositoryRunFlags {
+            jobs: None,
+            keep_going: false,
+            base_map: args.base_map.clone(),
+            ca_bundle: args.ca_bundle.clone(),
+            registry: None,
+            cache_registry: None,
+            cache_push: false,
+            blubber_compat: false,
+            deploy_target: None,
+        },
         keep_failed: false,
         timeouts: vec![],
-        base_map: args.base_map.clone(),
-        ca_bundle: args.ca_bundle.clone(),
-        registry: None,
         output: OutputFormat::Human,
         progress: crate::args::ProgressMode::Plain,
         no_cache: args.no_cache,
         rerun: vec![],
         changed_since: None,
         cache_failures: false,
-        cache_registry: None,
-        cache_push: false,
-        blubber_compat: false,
-        deploy_target: None,
     }
 }
 
