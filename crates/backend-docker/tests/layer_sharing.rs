@@ -46,19 +46,15 @@ async fn stamp(engine: &DockerEngine, image: &ImageId, run: &str) -> String {
 async fn forget(image: &ImageId, token: &str) {
     let docker = docker();
     let _ = docker.remove_image(image.as_str(), Some(RemoveImageOptionsBuilder::new().force(true).build()), None).await;
-    // bollard's disk-usage model is newer than Docker 20.10's answer: read it as JSON.
-    let usage = std::process::Command::new("curl")
-        .args(["-sS", "--unix-socket", "/var/run/docker.sock", "http://localhost/system/df"])
-        .output()
-        .expect("curl runs");
-    let usage: serde_json::Value = serde_json::from_slice(&usage.stdout).expect("the engine's disk usage");
-    let ids: Vec<String> = usage["BuildCache"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|record| record["Description"].as_str().is_some_and(|d| d.contains(token)))
-        .filter_map(|record| record["ID"].as_str().map(str::to_owned))
-        .collect();
+    // The record can show up a moment after the build returned: ask a few times.
+    let mut ids = Vec::new();
+    for _ in 0..20 {
+        ids = cache_records(token);
+        if !ids.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert!(!ids.is_empty(), "the RUN step has a build cache record");
     for id in ids {
         let filters = HashMap::from([("id", vec![id.as_str()])]);
@@ -66,8 +62,30 @@ async fn forget(image: &ImageId, token: &str) {
     }
 }
 
+/// The IDs of the engine's build cache records whose description mentions `token`.
+fn cache_records(token: &str) -> Vec<String> {
+    // bollard's disk-usage model is newer than Docker 20.10's answer: read it as JSON.
+    let usage = std::process::Command::new("curl")
+        .args(["-sS", "--unix-socket", "/var/run/docker.sock", "http://localhost/system/df"])
+        .output()
+        .expect("curl runs");
+    let usage: serde_json::Value = serde_json::from_slice(&usage.stdout).expect("the engine's disk usage");
+    usage["BuildCache"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|record| record["Description"].as_str().is_some_and(|d| d.contains(token)))
+        .filter_map(|record| record["ID"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The tests here prune build cache records; one at a time, so that a prune never runs
+/// while the other test reads the engine's disk usage.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test]
 async fn layers_pushed_with_inline_cache_are_reused_by_a_build_that_lost_its_own_cache() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let Some(engine) = engine_with(BUSYBOX).await else {
         return;
     };
@@ -100,6 +118,7 @@ async fn layers_pushed_with_inline_cache_are_reused_by_a_build_that_lost_its_own
 
 #[tokio::test]
 async fn a_cache_from_image_that_does_not_exist_is_skipped() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let Some(engine) = engine_with(BUSYBOX).await else {
         return;
     };
