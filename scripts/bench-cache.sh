@@ -40,7 +40,9 @@ example_copy() {
   rm -rf "$1/.gantry"
 }
 
-run_pipeline() { GANTRY_CACHE_DIR=$1 "$GANTRY" -C "$2" run --progress plain "${CA[@]}" "${@:3}"; }
+# The example's `test` pipeline: the stages the plain sequence below does by hand (its
+# `review` pipeline deploys a preview environment, which is never cached by design).
+run_pipeline() { GANTRY_CACHE_DIR=$1 "$GANTRY" -C "$2" run test --progress plain "${CA[@]}" "${@:3}"; }
 
 # What PipelineLib does per stage: build the variant, run it; build and push the production image.
 plain_sequence() {
