@@ -32,18 +32,21 @@ echo "[example] checking $example/.pipeline/config.yaml and the Blubber file it 
 "$gantry" -C "$example" check
 
 echo "[example] running $example/.pipeline/config.yaml: pipeline test (lint and test in parallel, then publish production) and pipeline review (a preview environment)"
-"$gantry" -C "$example" run "${ca_args[@]}"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+"$gantry" -C "$example" run "${ca_args[@]}" 2>&1 | tee "$log"
 echo "[example] done: hello-python's tests pass and its production image is in the registry at 127.0.0.1:5000"
 
 # The review pipeline's deploy step left a preview environment with a link: show that it
 # answers, then remove it (it would otherwise stay until its TTL, for a reviewer).
-"$gantry" -C "$example" env list
-read -r name url < <("$gantry" -C "$example" env list 2>/dev/null | awk 'NR > 1 && $1 ~ /^hello-python-/ { print $1, $2; exit }')
-if [[ -z ${name:-} ]]; then
-  echo "[example] the review pipeline left no preview environment" >&2
+url=$(sed -n 's/.*deploy: hello-python answers at \(http:[^ ]*\).*/\1/p' "$log" | tail -1)
+if [[ -z $url ]]; then
+  echo "[example] the review pipeline printed no preview link" >&2
   exit 1
 fi
 authority=${url#http://}
 authority=${authority%/}
+name=${authority%%.*}
+"$gantry" -C "$example" env list
 echo "[example] $url answers: $(curl -sS --noproxy '*' --max-time 10 -H "Host: $authority" "http://127.0.0.1:${authority##*:}/healthz")"
 "$gantry" -C "$example" env down "$name"
