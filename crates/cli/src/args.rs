@@ -69,8 +69,9 @@ pub enum Command {
     Env(crate::commands::env::EnvCommand),
     /// Propose a chart's new image version in a deployment-charts repository, on a branch for review.
     Promote(crate::commands::promote::PromoteArgs),
-    /// Deploy a release to a Docker Swarm, with canary steps and automatic rollback (exit 4);
-    /// `status`, `rollback` and `history` of a service's releases.
+    /// Deploy a release to a target (`--kind swarm|docker|kubernetes`), with canary steps and
+    /// automatic rollback on a swarm (exit 4); `status`, `rollback` and `history` of a
+    /// service's releases.
     Deploy(Box<crate::commands::deploy::DeployCommand>),
 }
 
