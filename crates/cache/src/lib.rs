@@ -39,6 +39,7 @@ pub use store::stage_record::StageRecord;
 pub use store::store_lock::StoreLock;
 pub use registry::oci_manifest::{ENTRY_MEDIA_TYPE, OciManifest};
 pub use registry::registry_cache::RegistryCache;
+pub use registry::registry_http::registry_location;
 pub use reuse::cache_decision::CacheDecision;
 pub use reuse::cache_policy::CachePolicy;
 pub use reuse::run_cache::{RunCache, StageResult};

@@ -25,6 +25,21 @@ impl Steps {
     pub fn is_empty(&self) -> bool {
         self == &Steps::default()
     }
+
+    /// The names of the steps present, in the order they run (`build`, `run`, `publish`, …).
+    pub fn names(&self) -> Vec<&'static str> {
+        let present = [
+            ("build", self.build.is_some()),
+            ("run", self.run.is_some()),
+            ("copy", !self.copy.is_empty()),
+            ("publish", self.publish.is_some()),
+            ("promote", !self.promote.is_empty()),
+            ("deploy", self.deploy.is_some()),
+            ("exports", !self.exports.is_empty()),
+            ("trigger", self.trigger.is_some()),
+        ];
+        present.into_iter().filter(|(_, here)| *here).map(|(name, _)| name).collect()
+    }
 }
 
 /// Build a Blubber variant with BuildKit. Binds `imageID` and `imageLocalName`.

@@ -12,6 +12,18 @@ use crate::Digest;
 /// Registry calls give up after this long.
 const TIMEOUT: Duration = Duration::from_secs(60);
 
+/// `http://HOST:PORT/REPOSITORY` split into `(HOST:PORT, REPOSITORY)`.
+pub fn registry_location(url: &str) -> Result<(&str, &str), String> {
+    let bad = || format!("a cache registry is `http://HOST:PORT/REPOSITORY`, not {url:?}");
+    let rest = url.strip_prefix("http://").ok_or_else(bad)?;
+    let (host, repository) = rest.split_once('/').ok_or_else(bad)?;
+    let repository = repository.trim_matches('/');
+    match host.is_empty() || repository.is_empty() {
+        true => Err(bad()),
+        false => Ok((host, repository)),
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct RegistryHttp {
     agent: Agent,
@@ -24,13 +36,7 @@ pub struct RegistryHttp {
 impl RegistryHttp {
     /// `url` is `http://host:port/repository/path`.
     pub fn new(url: &str) -> Result<Self, String> {
-        let bad = || format!("a cache registry is `http://HOST:PORT/REPOSITORY`, not {url:?}");
-        let rest = url.strip_prefix("http://").ok_or_else(bad)?;
-        let (host, repository) = rest.split_once('/').ok_or_else(bad)?;
-        let repository = repository.trim_matches('/');
-        if host.is_empty() || repository.is_empty() {
-            return Err(bad());
-        }
+        let (host, repository) = registry_location(url)?;
         let agent = Agent::config_builder().http_status_as_error(false).timeout_global(Some(TIMEOUT)).build().into();
         Ok(Self { agent, origin: format!("http://{host}"), repository: repository.to_owned() })
     }

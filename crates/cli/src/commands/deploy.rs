@@ -15,7 +15,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use gantry_deploy::canary::{ErrorRateSpec, HttpProbeSpec};
 use gantry_deploy::docker_target::Ttl;
 use gantry_deploy::docker_target::{DockerHostTarget, PreviewHost};
-use gantry_deploy::helm::{CI_NAMESPACE, DEFAULT_TIMEOUT, HelmCli, HelmTarget, HelmTargetSettings};
+use gantry_deploy::helm::{CI_NAMESPACE, DEFAULT_TIMEOUT, HelmCli, HelmTarget, HelmTargetSettings, chart_location};
 use gantry_deploy::swarm::{NodeDialer, SwarmSettings, SwarmTarget};
 use gantry_deploy::{
     AnalysisCheck, CanaryPlan, CanaryStep, CheckKind, ConfigFile, DeployError, DeployEvent, DeployLock,
@@ -319,12 +319,7 @@ fn helm_target(repo: &Path, name: String, state_dir: PathBuf, args: &TargetArgs)
         .ok_or_else(|| DeployError::Invalid("the kubernetes target needs helm 3 on PATH (scripts/setup.sh installs it)".into()))?;
     let helm = HelmCli { program, kubeconfig: deploy.kubeconfig.clone(), kube_context: deploy.kube_context.clone() };
     let chart = args.chart.clone().ok_or_else(|| DeployError::Invalid("the kubernetes target needs --chart (a chart directory or name)".into()))?;
-    let local = deploy.charts_dir.as_ref().map(|dir| dir.join(&chart)).filter(|dir| dir.is_dir());
-    let (chart, repo) = match local {
-        Some(dir) => (dir.display().to_string(), None),
-        None if Path::new(&chart).is_dir() => (chart, None),
-        None => (chart, deploy.chart_repo.clone()),
-    };
+    let (chart, repo) = chart_location(&chart, deploy.charts_dir.as_deref(), deploy.chart_repo.clone());
     Ok(HelmTarget::new(
         Arc::new(helm),
         HelmTargetSettings {

@@ -260,6 +260,13 @@ pub(crate) struct Change {
     pub(crate) commit: Option<String>,
 }
 
+impl From<&crate::git_facts::GitFacts> for Change {
+    /// What a run already asked git (no `git` process of its own).
+    fn from(git: &crate::git_facts::GitFacts) -> Self {
+        Self { branch: (!git.branch.is_empty()).then(|| git.branch.clone()), commit: git.commit.clone() }
+    }
+}
+
 impl Change {
     pub(crate) fn of(repo: &Path) -> Self {
         let git = |args: &[&str]| {

@@ -270,12 +270,9 @@ impl RepositoryRun<'_> {
                 return RepositoryOutcome { code, record: None };
             }
         };
-        let setup = CacheSetup { repo, plan: &prepared.plan, options: &compile, environment: &prepared.env, engine, run_id: &folder.id };
-        let cache = cached_stages::for_run(args, setup, keys).await;
-        let mut settings = run_settings(repo, args, &prepared, &folder, &git, BlubberCompiler { repo: repo.to_path_buf(), options: compile });
-        settings.cache = cache;
+        let mut settings = engine_settings(repo, args, &prepared, engine, &folder, &git, compile, keys).await;
         settings.stage_slots = stage_slots;
-        let releases = RunReleases::from_settings(repo, &folder.dir, &prepared.settings.deploy, args.repository.deploy_target, &prepared.settings.promote);
+        let releases = RunReleases::from_settings(&git, &folder.dir, &prepared.settings.deploy, args.repository.deploy_target, &prepared.settings.promote);
         settings.releases = match releases {
             Ok(releases) => Some(Arc::new(releases)),
             Err(message) => {
@@ -284,24 +281,16 @@ impl RepositoryRun<'_> {
             }
         };
         let record = first_record(repo, args, &prepared, &settings, &git, description);
-        let (sender, receiver) = mpsc::channel(1024);
         let mut sinks = display(&folder);
         sinks.extend(recorders(&folder, record));
-        let consumers = spawn_sinks(receiver, sinks);
-        let outcome = run_plan(Arc::new(engine.clone()), &prepared.plan, settings, sender, cancel).await;
-        let problems = tokio::task::spawn_blocking(move || consumers.join()).await;
-        let problems = problems.ok().and_then(Result::ok).unwrap_or_else(|| vec!["the event consumers stopped unexpectedly".into()]);
-        problems.iter().for_each(|problem| eprintln!("gantry: {problem}"));
-        let code = match (ExitCode::from(outcome), problems.is_empty()) {
-            (ExitCode::Ok, false) => ExitCode::Infrastructure,
-            (code, _) => code,
-        };
+        let code = run_with_sinks(engine, &prepared.plan, settings, sinks, cancel).await;
         RepositoryOutcome { code, record: Some(folder.dir.join("record.json")) }
     }
 }
 
-/// The settings of a run that is not a [`RepositoryRun`] (`gantry shell STAGE`), with its
-/// stage cache (keys computed with `compile`, images looked up on the engine).
+/// A run's settings with its stage cache: keys computed with `compile` (or given, when the
+/// caller computed them already), images looked up on the engine.
+#[allow(clippy::too_many_arguments)] // one repository run's parts, each needed once
 pub(crate) async fn engine_settings(
     repo: &Path,
     args: &RunArgs,
@@ -310,9 +299,10 @@ pub(crate) async fn engine_settings(
     folder: &RunFolder,
     git: &GitFacts,
     compile: CompileOptions,
+    keys: Option<CheckoutKeys>,
 ) -> RunSettings {
     let setup = CacheSetup { repo, plan: &prepared.plan, options: &compile, environment: &prepared.env, engine, run_id: &folder.id };
-    let cache = cached_stages::for_run(args, setup, None).await;
+    let cache = cached_stages::for_run(args, setup, keys).await;
     let mut settings = run_settings(repo, args, prepared, folder, git, BlubberCompiler { repo: repo.to_path_buf(), options: compile });
     settings.cache = cache;
     settings
@@ -321,8 +311,6 @@ pub(crate) async fn engine_settings(
 /// Runs `plan` with `settings`, its events going to `sinks`; a Ctrl-C stops the run (and
 /// removes what it created) instead of the process.
 pub(crate) async fn drive(engine: DockerEngine, plan: &Plan, settings: RunSettings, sinks: Vec<Box<dyn RunEventSink>>) -> ExitCode {
-    let (sender, receiver) = mpsc::channel(1024);
-    let consumers = spawn_sinks(receiver, sinks);
     let cancel = CancellationToken::new();
     // Listening before the run starts: a Ctrl-C from then on stops the run, never the process.
     let interrupts = match signal(SignalKind::interrupt()) {
@@ -330,8 +318,23 @@ pub(crate) async fn drive(engine: DockerEngine, plan: &Plan, settings: RunSettin
         Err(e) => return infrastructure(format!("cannot listen for Ctrl-C: {e}")),
     };
     let interrupt = tokio::spawn(stop_on_interrupt(interrupts, cancel.clone()));
-    let outcome = run_plan(Arc::new(engine), plan, settings, sender, cancel).await;
+    let code = run_with_sinks(&engine, plan, settings, sinks, cancel).await;
     interrupt.abort();
+    code
+}
+
+/// Runs `plan`, its events going to `sinks`; a problem of a sink (a record that could not be
+/// written) turns success into an infrastructure failure.
+async fn run_with_sinks(
+    engine: &DockerEngine,
+    plan: &Plan,
+    settings: RunSettings,
+    sinks: Vec<Box<dyn RunEventSink>>,
+    cancel: CancellationToken,
+) -> ExitCode {
+    let (sender, receiver) = mpsc::channel(1024);
+    let consumers = spawn_sinks(receiver, sinks);
+    let outcome = run_plan(Arc::new(engine.clone()), plan, settings, sender, cancel).await;
     let problems = tokio::task::spawn_blocking(move || consumers.join()).await;
     let problems = problems.ok().and_then(Result::ok).unwrap_or_else(|| vec!["the event consumers stopped unexpectedly".into()]);
     problems.iter().for_each(|problem| eprintln!("gantry: {problem}"));

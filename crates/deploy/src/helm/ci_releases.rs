@@ -8,14 +8,14 @@
 //! Must not keep releases past [`CiReleases::teardown`], and must not talk to the cluster
 //! except through helm.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::{ChartValues, Helm, HelmCall, HelmRelease};
+use super::{ChartValues, Helm, HelmCall, HelmRelease, chart_location};
 use crate::DeployError;
 
 /// Where CI releases go and where their charts come from.
@@ -69,18 +69,13 @@ impl CiReleases {
         let mut values = ChartValues::for_reference(&request.image);
         values.overrides = request.overrides.clone();
         let values_file = values.write(&self.settings.values_dir.join(&name))?;
-        let local_chart = self.settings.charts_dir.as_ref().map(|dir| dir.join(&request.chart)).filter(|dir| dir.is_dir());
-        if let Some(chart) = &local_chart {
-            let lint = HelmCall::Lint { chart: chart.clone(), values_file: values_file.clone() };
+        let (chart, repo) = chart_location(&request.chart, self.settings.charts_dir.as_deref(), self.settings.repo.clone());
+        if Path::new(&chart).is_dir() {
+            let lint = HelmCall::Lint { chart: PathBuf::from(&chart), values_file: values_file.clone() };
             self.helm.run(&lint).map_err(|error| {
                 DeployError::Invalid(format!("chart {} does not lint with these values: {error}", request.chart))
             })?;
         }
-        // A local chart is installed from its directory; any other name comes from the repo.
-        let (chart, repo) = match local_chart {
-            Some(dir) => (dir.display().to_string(), None),
-            None => (request.chart.clone(), self.settings.repo.clone()),
-        };
         let release = HelmRelease {
             name: name.clone(),
             chart,

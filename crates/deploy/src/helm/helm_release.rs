@@ -3,7 +3,7 @@
 //!
 //! Must not run helm; [`HelmCall`](super::HelmCall) turns it into arguments.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// PipelineLib's namespace for CI releases.
@@ -41,5 +41,17 @@ impl HelmRelease {
             timeout: DEFAULT_TIMEOUT,
             description: None,
         }
+    }
+}
+
+/// Where a release's chart comes from: `<charts_dir>/<chart>` (or `chart` itself) when that is
+/// a directory — installed, and linted, from disk without a repository — else the name
+/// `chart` in `repo`. Returns the chart to pass to helm and the `--repo` to use.
+pub fn chart_location(chart: &str, charts_dir: Option<&Path>, repo: Option<String>) -> (String, Option<String>) {
+    let local = charts_dir.map(|dir| dir.join(chart)).filter(|dir| dir.is_dir());
+    match local {
+        Some(dir) => (dir.display().to_string(), None),
+        None if Path::new(chart).is_dir() => (chart.to_owned(), None),
+        None => (chart.to_owned(), repo),
     }
 }

@@ -19,7 +19,7 @@ pub use chart_values::{ChartValues, PIPELINELIB_REGISTRY};
 pub use ci_releases::{CiClusterSettings, CiDeploy, CiReleases};
 pub use helm_call::HelmCall;
 pub use helm_cli::{HelmCli, INSTALLED_HELM};
-pub use helm_release::{CI_NAMESPACE, DEFAULT_TIMEOUT, HelmRelease};
+pub use helm_release::{CI_NAMESPACE, DEFAULT_TIMEOUT, HelmRelease, chart_location};
 pub use helm_target::{HelmTarget, HelmTargetSettings};
 
 /// What gantry asks of Helm 3: run one [`HelmCall`] and return its standard output, or an

@@ -123,29 +123,10 @@ pub(crate) fn summaries(pipelines: &[PipelinePlan]) -> Vec<crate::PipelineSummar
                 .map(|stage| crate::StageSummary {
                     name: stage.name.clone(),
                     needs: stage.needs.clone(),
-                    steps: step_names(stage),
+                    steps: stage.steps.names().into_iter().map(str::to_owned).collect(),
                 })
                 .collect(),
         })
-        .collect()
-}
-
-fn step_names(stage: &PlannedStage) -> Vec<String> {
-    let steps = &stage.steps;
-    let present = [
-        ("build", steps.build.is_some()),
-        ("run", steps.run.is_some()),
-        ("copy", !steps.copy.is_empty()),
-        ("publish", steps.publish.is_some()),
-        ("promote", !steps.promote.is_empty()),
-        ("deploy", steps.deploy.is_some()),
-        ("exports", !steps.exports.is_empty()),
-        ("trigger", steps.trigger.is_some()),
-    ];
-    present
-        .iter()
-        .filter(|(_, here)| *here)
-        .map(|(name, _)| name.to_string())
         .collect()
 }
 

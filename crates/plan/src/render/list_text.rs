@@ -32,17 +32,6 @@ fn describe(stage: &PlannedStage) -> String {
     if stage.origin == StageOrigin::ExecutionOnly {
         return "no-op".to_string();
     }
-    let steps = &stage.steps;
-    let present = [
-        ("build", steps.build.is_some()),
-        ("run", steps.run.is_some()),
-        ("copy", !steps.copy.is_empty()),
-        ("publish", steps.publish.is_some()),
-        ("promote", !steps.promote.is_empty()),
-        ("deploy", steps.deploy.is_some()),
-        ("exports", !steps.exports.is_empty()),
-        ("trigger", steps.trigger.is_some()),
-    ];
-    let names: Vec<&str> = present.iter().filter(|(_, p)| *p).map(|(n, _)| *n).collect();
+    let names = stage.steps.names();
     if names.is_empty() { "no steps".to_string() } else { names.join(", ") }
 }

@@ -2,9 +2,10 @@
 //! are shared beside the stage results, under `HOST:PORT/REPOSITORY/layers/<project>`, read
 //! by every build and pushed with `--cache-push`.
 //!
-//! Must not parse more than the address: a malformed URL is the stage cache's to report
-//! (`cached_stages`), and the layers are then simply not shared.
+//! Must not report a malformed URL: the stage cache does (`cached_stages`), and the layers
+//! are then simply not shared.
 
+use gantry_cache::registry_location;
 use gantry_engine::pipeline_run::LayerCache;
 
 use super::RunArgs;
@@ -13,9 +14,6 @@ pub(super) fn for_run(args: &RunArgs) -> Option<LayerCache> {
     if args.no_cache {
         return None;
     }
-    let url = args.repository.cache_registry.as_deref()?;
-    let (host, repository) = url.strip_prefix("http://")?.split_once('/')?;
-    let repository = repository.trim_matches('/');
-    (!host.is_empty() && !repository.is_empty())
-        .then(|| LayerCache { repository: format!("{host}/{repository}/layers"), push: args.repository.cache_push })
+    let (host, repository) = registry_location(args.repository.cache_registry.as_deref()?).ok()?;
+    Some(LayerCache { repository: format!("{host}/{repository}/layers"), push: args.repository.cache_push })
 }

@@ -12,8 +12,8 @@
 //! This module turns settings into targets and maps their errors to stage failures; it must
 //! not talk to the engine, helm or git itself (`gantry_deploy` does).
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use gantry_deploy::docker_target::{DEFAULT_APP_PORT, EnvironmentName, EnvironmentSpec, PreviewHost, Ttl};
@@ -27,6 +27,7 @@ use serde_json::Value;
 use tokio::sync::OnceCell;
 
 use crate::commands::env::{Change, preview_settings_from_environment};
+use crate::git_facts::GitFacts;
 use crate::settings::{DeploySettings, PromoteSettings, StepTarget};
 
 /// PipelineLib's chart repository for CI deploys.
@@ -37,9 +38,9 @@ const DEFAULT_PREVIEW_TTL: &str = "1d";
 pub(crate) struct RunReleases {
     deploy: Option<DeployTo>,
     promote: Option<Promoter>,
-    repo: PathBuf,
-    /// Read from git only when a step needs it (runs without releases spawn no git).
-    change: OnceLock<Change>,
+    /// The run's branch and commit: preview environments are named after them, promotions
+    /// name the commit.
+    change: Change,
 }
 
 enum DeployTo {
@@ -50,7 +51,7 @@ enum DeployTo {
 impl RunReleases {
     /// The targets the settings name; `target` (the flag) wins over `[deploy] target`.
     pub fn from_settings(
-        repo: &Path,
+        git: &GitFacts,
         run_dir: &Path,
         deploy: &DeploySettings,
         target: Option<StepTarget>,
@@ -62,11 +63,7 @@ impl RunReleases {
             Some(StepTarget::Kubernetes) => Some(kubernetes(deploy, run_dir)?),
         };
         let promote = promote.charts_repository.as_ref().map(|remote| promoter(remote, promote));
-        Ok(Self { deploy, promote, repo: repo.to_path_buf(), change: OnceLock::new() })
-    }
-
-    fn change(&self) -> &Change {
-        self.change.get_or_init(|| Change::of(&self.repo))
+        Ok(Self { deploy, promote, change: Change::from(git) })
     }
 
     async fn deploy_docker(&self, host: &OnceCell<PreviewHost>, ttl: Ttl, port: Option<u16>, request: &ChartDeploy) -> Result<ChartRelease, ReleaseStepError> {
@@ -76,7 +73,7 @@ impl RunReleases {
         spec.port = override_port(&request.overrides)?.or(port).unwrap_or(DEFAULT_APP_PORT);
         spec.env = public_config(&request.overrides)?;
         spec.ttl = Some(ttl);
-        spec.commit = self.change().commit.clone();
+        spec.commit = self.change.commit.clone();
         let wait = if request.test { request.timeout } else { Duration::ZERO };
         let environment = host.up(&spec, wait).await.map_err(failure)?;
         Ok(ChartRelease {
@@ -91,7 +88,7 @@ impl RunReleases {
 
     /// `<chart>-<branch>`, or `<chart>-change-<commit>` on a detached HEAD.
     fn environment_name(&self, chart: &str) -> Result<EnvironmentName, ReleaseStepError> {
-        let change = self.change().label().unwrap_or_else(|| "local".into());
+        let change = self.change.label().unwrap_or_else(|| "local".into());
         EnvironmentName::from_branch(&format!("{chart}-{change}")).ok_or_else(|| {
             ReleaseStepError::new(FailureKind::Invalid, format!("cannot name an environment after chart {chart:?}"))
         })
@@ -132,7 +129,7 @@ impl ReleaseSteps for RunReleases {
                     "no deployment-charts repository is configured; set [promote] charts-repository in .pipeline/gantry.toml",
                 ));
             };
-            let Some(source_commit) = self.change().commit.clone() else {
+            let Some(source_commit) = self.change.commit.clone() else {
                 return Err(ReleaseStepError::new(FailureKind::Invalid, "cannot read the source commit: the repository is not a git checkout"));
             };
             let image = ImageRef::new(&request.image);

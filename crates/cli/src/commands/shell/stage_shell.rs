@@ -44,7 +44,7 @@ pub fn run(repo: &Path, args: &ShellArgs, selector: StageSelector, command: Vec<
         };
         let folder = RunFolder::unwritten(repo);
         let git = GitFacts::gather(repo);
-        let mut settings = run::engine_settings(repo, &run_args, &prepared, &engine, &folder, &git, compile).await;
+        let mut settings = run::engine_settings(repo, &run_args, &prepared, &engine, &folder, &git, compile, None).await;
         settings.cache = settings.cache.map(|cache| Arc::new(OpenedStageRuns { cache, opened: stage.clone() }) as Arc<dyn StageCache>);
         let terminal = Arc::new(LocalTerminal::default());
         let interactive = Arc::new(InteractiveStage::new(stage.clone(), command, terminal.clone()));
